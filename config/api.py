@@ -1,0 +1,33 @@
+"""Project-wide REST API plumbing: error handling and pagination."""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import exceptions
+from rest_framework.pagination import CursorPagination
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+def _validation_detail(exc: DjangoValidationError):
+    if hasattr(exc, "error_dict"):
+        return {
+            field: [str(m) for e in errs for m in e.messages]
+            for field, errs in exc.error_dict.items()
+        }
+    return {"non_field_errors": [str(m) for m in exc.messages]}
+
+
+def exception_handler(exc, context):
+    """Turn Django's ValidationError into HTTP 400 (not 500) and PermissionDenied into 403."""
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(detail=_validation_detail(exc))
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(detail=str(exc) or None)
+    return drf_exception_handler(exc, context)
+
+
+class CreatedCursorPagination(CursorPagination):
+    """Keyset pagination on the primary key: no COUNT(*), stable under inserts."""
+
+    ordering = "-pk"
+    page_size_query_param = "page_size"
+    max_page_size = 1000

@@ -1,0 +1,1 @@
+"""Cases, orders and fines (built in a later issue)."""

@@ -1,0 +1,56 @@
+"""Navigation per role: each app adds its entries here, in display order."""
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    audience: frozenset[str]  # "regulator", "enterprise", "enterprise_admin"
+
+
+REGULATOR = frozenset({"regulator"})
+ENTERPRISE = frozenset({"enterprise", "enterprise_admin"})
+EVERYONE = REGULATOR | ENTERPRISE
+
+ITEMS: list[NavItem] = [
+    NavItem(_("首页"), "home", EVERYONE),
+    NavItem(_("企业审核"), "enterprises:review_list", REGULATOR),
+    NavItem(_("企业名录"), "enterprises:enterprise_list", REGULATOR),
+    NavItem(_("本企业"), "enterprises:my_enterprise", ENTERPRISE),
+    NavItem(_("电池包"), "batteries:pack_list", EVERYONE),
+    NavItem(_("编码校验"), "batteries:code_check", EVERYONE),
+    NavItem(_("数据导入"), "batteries:import_list", ENTERPRISE),
+    NavItem(_("API 文档"), "api_docs", EVERYONE),
+    NavItem(_("管理后台"), "admin:index", REGULATOR),
+]
+
+
+def audience_of(user) -> str | None:
+    if user is None or not user.is_authenticated:
+        return None
+    if user.is_regulator:
+        return "regulator"
+    if user.is_enterprise_admin:
+        return "enterprise_admin"
+    return "enterprise"
+
+
+def menu_for(user) -> list[dict]:
+    """Return the menu entries the user may see; entries whose page is not built are skipped."""
+    audience = audience_of(user)
+    if audience is None:
+        return []
+    items = []
+    for item in ITEMS:
+        if audience not in item.audience:
+            continue
+        try:
+            items.append({"label": item.label, "url": reverse(item.url_name)})
+        except NoReverseMatch:
+            continue
+    return items

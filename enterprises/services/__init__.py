@@ -1,0 +1,1 @@
+"""Writes for enterprises and users. Split by sub-domain; import from the submodules."""

@@ -1,0 +1,75 @@
+"""Fixtures shared by the whole suite: enterprises, users of every role, a browser."""
+
+import os
+import shutil
+
+import pytest
+
+from tests.factories import enterprise_create, user_of
+
+# Playwright drives the page from an asyncio loop; Django's live server is synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture
+def enterprise_a(db):
+    return enterprise_create(name="甲电池有限公司", division="350902", seed=1)
+
+
+@pytest.fixture
+def enterprise_b(db):
+    return enterprise_create(name="乙回收有限公司", division="320506", seed=2, roles=["utilizer"])
+
+
+@pytest.fixture
+def national_regulator(db):
+    return user_of("national")
+
+
+@pytest.fixture
+def fujian_regulator(db):
+    return user_of("provincial", province="35")
+
+
+@pytest.fixture
+def admin_a(enterprise_a):
+    return user_of("enterprise_admin", enterprise=enterprise_a)
+
+
+@pytest.fixture
+def operator_a(enterprise_a):
+    return user_of("enterprise_operator", enterprise=enterprise_a)
+
+
+@pytest.fixture
+def admin_b(enterprise_b):
+    return user_of("enterprise_admin", enterprise=enterprise_b)
+
+
+# --- Browser: Debian's Chromium through Playwright -----------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI"):
+            pytest.fail(f"Chromium not found at {CHROMIUM}: CI must install it (.ci/run).")
+        pytest.skip("Chromium is not installed (apt-get install chromium); browser test skipped.")
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
