@@ -17,3 +17,9 @@ STORAGES["staticfiles"] = {  # noqa: F405
 MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
 SECURE_SSL_REDIRECT = False
 REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = []  # noqa: F405
+
+# Two suites running at once (parallel sessions) each get their own test database.
+if os.environ.get("TEST_DB_SUFFIX"):
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": f"test_portal_{os.environ['TEST_DB_SUFFIX']}"
+    }
