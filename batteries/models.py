@@ -1,0 +1,439 @@
+"""The digital identity: battery units, vehicles, bindings, append-only lifecycle events."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from enterprises.models import Enterprise, Outlet
+from enterprises.scoping import Scope, ScopedQuerySet
+
+
+class State(models.TextChoices):
+    """Where a pack is in its life (DOMAIN.md section 4)."""
+
+    REGISTERED = "registered", _("已赋码")
+    PRODUCED = "produced", _("已生产")
+    DELIVERED = "delivered", _("已交付整车企业")
+    INSTALLED = "installed", _("已装车")
+    SOLD = "sold", _("已销售")
+    IN_SWAP_POOL = "in_swap_pool", _("换电站在库")
+    REMOVED = "removed", _("维修拆卸")
+    AT_OUTLET = "at_outlet", _("回收网点在库")
+    VEHICLE_SCRAPPED = "vehicle_scrapped", _("车辆已报废")
+    DISMANTLED = "dismantled", _("拆解企业已拆卸")
+    HANDED_OVER = "handed_over", _("已移交待接收")
+    RECEIVED = "received", _("综合利用企业已接收")
+    RECYCLED = "recycled", _("已再生利用")
+    REPURPOSED = "repurposed", _("已梯次利用（重新编码）")
+
+
+class EventKind(models.TextChoices):
+    PRODUCE = "produce", _("生产")
+    DELIVER = "deliver", _("交付整车企业")
+    INSTALL = "install", _("装车（合格证）")
+    SELL = "sell", _("车辆销售")
+    SWAP_IN = "swap_in", _("换电入库")
+    SWAP_OUT = "swap_out", _("换电装车")
+    REMOVE_FOR_REPAIR = "remove_for_repair", _("维修更换拆卸")
+    REINSTALL = "reinstall", _("维修后重新装车")
+    OUTLET_INTAKE = "outlet_intake", _("回收网点收集")
+    SCRAP_VEHICLE = "scrap_vehicle", _("车辆报废回收")
+    DISMANTLE = "dismantle", _("拆解拆卸电池")
+    HANDOVER = "handover", _("移交")
+    RECEIPT_CONFIRM = "receipt_confirm", _("接收确认（入库）")
+    RECEIPT_DISPUTE = "receipt_dispute", _("接收异议")
+    RECYCLE = "recycle", _("再生利用完成")
+    REPURPOSE = "repurpose", _("梯次利用（重新编码）")
+    REGISTER = "register", _("赋码登记")
+    VOID = "void", _("更正（作废前一事件）")
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("网页表单")
+    IMPORT = "import", _("文件导入")
+    API = "api", _("接口上报")
+    SYSTEM = "system", _("系统")
+
+
+class Vehicle(models.Model):
+    vin = models.CharField(_("车辆识别代号"), max_length=17, unique=True)
+    producer = models.ForeignKey(
+        Enterprise, on_delete=models.PROTECT, related_name="vehicles", verbose_name=_("生产企业")
+    )
+    model_name = models.CharField(_("车型"), max_length=100, blank=True)
+    is_swap_model = models.BooleanField(_("换电车型"), default=False)
+    created_at = models.DateTimeField(_("登记时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("车辆")
+        verbose_name_plural = _("车辆")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(vin__regex=r"^[0-9A-HJ-NPR-Z]{17}$"), name="vehicle_vin_format"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.vin
+
+
+class BatteryQuerySet(ScopedQuerySet):
+    def scope_filter(self, scope: Scope) -> models.Q:
+        """A province sees packs held or made there; an enterprise, packs it ever held."""
+        if scope.province:
+            return models.Q(holder__province=scope.province) | models.Q(
+                manufacturer__province=scope.province
+            )
+        held = LifecycleEvent.objects.filter(
+            models.Q(reporter_id=scope.enterprise_id)
+            | models.Q(holder_after_id=scope.enterprise_id)
+        ).values("battery_id")
+        return (
+            models.Q(manufacturer_id=scope.enterprise_id)
+            | models.Q(holder_id=scope.enterprise_id)
+            | models.Q(pk__in=held)
+        )
+
+
+class Battery(models.Model):
+    """One coded battery unit (pack, module or cell) and its current, event-derived state."""
+
+    class ProductType(models.TextChoices):
+        PACK = "P", _("电池包")
+        MODULE = "M", _("模块")
+        CELL = "C", _("单体")
+
+    code = models.CharField(_("电池编码"), max_length=24, unique=True)
+    product_type = models.CharField(_("产品类型"), max_length=1, choices=ProductType.choices)
+    battery_type = models.CharField(_("电池类型代码"), max_length=1)
+    chemistry = models.CharField(_("电池类型"), max_length=16)
+    spec_code = models.CharField(_("规格代码"), max_length=2)
+    trace_code = models.CharField(_("追溯信息代码"), max_length=7, blank=True)
+    production_date = models.DateField(_("生产日期"))
+    serial = models.CharField(_("序列号"), max_length=7)
+    manufacturer_code = models.CharField(_("厂商代码"), max_length=3)
+    manufacturer = models.ForeignKey(
+        Enterprise, on_delete=models.PROTECT, related_name="+", verbose_name=_("生产企业")
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("上级（电池包/模块）"),
+    )
+    original = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="recoded_as",
+        verbose_name=_("原编码（梯次利用前）"),
+    )
+    mass_kg = models.PositiveIntegerField(_("质量（千克）"), null=True, blank=True)
+    capacity_wh = models.PositiveIntegerField(_("额定能量（瓦时）"), null=True, blank=True)
+    state = models.CharField(
+        _("状态"), max_length=20, choices=State.choices, default=State.REGISTERED
+    )
+    holder = models.ForeignKey(
+        Enterprise, on_delete=models.PROTECT, related_name="+", verbose_name=_("当前持有企业")
+    )
+    vehicle = models.ForeignKey(
+        Vehicle,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="batteries",
+        verbose_name=_("当前车辆"),
+    )
+    last_seq = models.PositiveIntegerField(_("最新事件序号"), default=0)
+    last_hash = models.CharField(_("最新事件哈希"), max_length=64, blank=True)
+    last_occurred_at = models.DateTimeField(_("最新事件发生时间"), null=True, blank=True)
+    registered_at = models.DateTimeField(_("赋码登记时间"), default=timezone.now)
+    updated_at = models.DateTimeField(_("状态更新时间"), default=timezone.now)
+
+    objects = BatteryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("电池")
+        verbose_name_plural = _("电池")
+        indexes = [
+            models.Index(fields=["holder", "state"], name="battery_holder_state"),
+            models.Index(fields=["manufacturer", "state"], name="battery_mfr_state"),
+            models.Index(fields=["state", "updated_at"], name="battery_state_updated"),
+            models.Index(fields=["vehicle"], name="battery_vehicle"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(code__regex=r"^[0-9A-Z]{19}([0-9A-Z]{5})?$"),
+                name="battery_code_format",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("batteries:pack_detail", kwargs={"code": self.code})
+
+
+class VehicleBinding(models.Model):
+    """A pack installed in a vehicle from one event until another."""
+
+    battery = models.ForeignKey(Battery, on_delete=models.PROTECT, related_name="bindings")
+    vehicle = models.ForeignKey(Vehicle, on_delete=models.PROTECT, related_name="bindings")
+    bound_at = models.DateTimeField(_("装车时间"))
+    unbound_at = models.DateTimeField(_("拆卸时间"), null=True, blank=True)
+    bound_by = models.ForeignKey(
+        "LifecycleEvent", on_delete=models.PROTECT, related_name="+", verbose_name=_("装车事件")
+    )
+    unbound_by = models.ForeignKey(
+        "LifecycleEvent",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = _("车电绑定")
+        verbose_name_plural = _("车电绑定")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["battery"],
+                condition=models.Q(unbound_at__isnull=True),
+                name="binding_one_open_per_battery",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.battery_id} → {self.vehicle_id}"
+
+
+class EventQuerySet(ScopedQuerySet):
+    def scope_filter(self, scope: Scope) -> models.Q:
+        """Events of the packs the caller may see: a pack's holders see its whole history."""
+        return models.Q(battery__in=Battery.objects.for_scope(scope).values("pk"))
+
+    def update(self, **kwargs):
+        raise TypeError("Lifecycle events are append-only: record a correction event instead.")
+
+    def delete(self):
+        raise TypeError("Lifecycle events are append-only: they are never deleted.")
+
+
+class LifecycleEvent(models.Model):
+    """One fact in a pack's life. Never edited or deleted; corrections void by a new event.
+
+    `hash` is SHA-256 over the event's canonical content and `prev_hash` (the hash of the
+    pack's previous event), so altering any stored event breaks the chain from there on.
+    """
+
+    battery = models.ForeignKey(Battery, on_delete=models.PROTECT, related_name="events")
+    seq = models.PositiveIntegerField(_("序号"))
+    kind = models.CharField(_("事件类型"), max_length=20, choices=EventKind.choices)
+    occurred_at = models.DateTimeField(_("发生时间"))
+    reported_at = models.DateTimeField(_("上报时间"), default=timezone.now)
+    reporter = models.ForeignKey(
+        Enterprise, on_delete=models.PROTECT, related_name="+", verbose_name=_("上报企业")
+    )
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("上报人"),
+    )
+    counterparty = models.ForeignKey(
+        Enterprise,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("对方企业"),
+    )
+    vehicle = models.ForeignKey(
+        Vehicle,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("车辆"),
+    )
+    outlet = models.ForeignKey(
+        Outlet,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("回收服务网点"),
+    )
+    document_ref = models.CharField(_("单据编号"), max_length=64, blank=True)
+    channel = models.CharField(_("上报渠道"), max_length=8, choices=Channel.choices)
+    import_batch = models.ForeignKey(
+        "ImportBatch",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("导入批次"),
+    )
+    voids = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="voided_by",
+        verbose_name=_("作废的事件"),
+    )
+    details = models.JSONField(_("附加信息"), default=dict, blank=True)
+    state_after = models.CharField(_("事件后状态"), max_length=20, choices=State.choices)
+    holder_after = models.ForeignKey(
+        Enterprise, on_delete=models.PROTECT, related_name="+", verbose_name=_("事件后持有企业")
+    )
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("生命周期事件")
+        verbose_name_plural = _("生命周期事件")
+        ordering = ["battery_id", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["battery", "seq"], name="event_unique_seq"),
+        ]
+        indexes = [
+            models.Index(fields=["kind", "occurred_at"], name="event_kind_occurred"),
+            models.Index(fields=["reporter", "reported_at"], name="event_reporter_reported"),
+            models.Index(fields=["holder_after"], name="event_holder_after"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.battery_id}#{self.seq} {self.kind}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError("Lifecycle events are append-only: record a correction event instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Lifecycle events are append-only: they are never deleted.")
+
+
+class Handover(models.Model):
+    """A two-sided handover: the giver's event, then the receiver's confirmation or dispute."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("待接收确认")
+        CONFIRMED = "confirmed", _("已确认接收")
+        DISPUTED = "disputed", _("接收方有异议")
+        VOIDED = "voided", _("已作废")
+
+    battery = models.ForeignKey(Battery, on_delete=models.PROTECT, related_name="handovers")
+    giver = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="+")
+    receiver = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="+")
+    handover_event = models.OneToOneField(
+        LifecycleEvent, on_delete=models.PROTECT, related_name="handover"
+    )
+    resolution_event = models.OneToOneField(
+        LifecycleEvent, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    state_before = models.CharField(max_length=20, choices=State.choices)
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.OPEN)
+    handed_over_at = models.DateTimeField(_("移交时间"))
+    resolved_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("移交记录")
+        verbose_name_plural = _("移交记录")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["battery"],
+                condition=models.Q(status="open"),
+                name="handover_one_open_per_battery",
+            ),
+        ]
+        indexes = [models.Index(fields=["receiver", "status"], name="handover_receiver_status")]
+
+    def __str__(self) -> str:
+        return f"{self.battery_id}: {self.giver_id} → {self.receiver_id} ({self.status})"
+
+
+class ImportBatch(models.Model):
+    """One uploaded file, processed by a Celery worker, with progress and an error report."""
+
+    class Kind(models.TextChoices):
+        PACKS = "packs", _("电池包赋码登记")
+        EVENTS = "events", _("生命周期事件")
+
+    class Mode(models.TextChoices):
+        COMMIT_VALID = "commit_valid", _("导入有效行，报告错误行")
+        ALL_OR_NOTHING = "all_or_nothing", _("有任何错误则全部不导入")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("处理中")
+        DONE = "done", _("已完成")
+        REJECTED = "rejected", _("未导入（存在错误）")
+        FAILED = "failed", _("失败")
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("导入类型"), max_length=8, choices=Kind.choices)
+    mode = models.CharField(
+        _("错误处理方式"), max_length=16, choices=Mode.choices, default=Mode.COMMIT_VALID
+    )
+    file = models.FileField(_("文件"), upload_to="imports/%Y/%m/")
+    original_name = models.CharField(_("文件名"), max_length=255)
+    file_sha256 = models.CharField(max_length=64, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    rows_total = models.PositiveIntegerField(_("总行数"), null=True, blank=True)
+    rows_done = models.PositiveIntegerField(_("已处理行数"), default=0)
+    rows_created = models.PositiveIntegerField(_("新增"), default=0)
+    rows_duplicate = models.PositiveIntegerField(_("已存在（未重复导入）"), default=0)
+    rows_failed = models.PositiveIntegerField(_("错误行数"), default=0)
+    error_sample = models.JSONField(_("错误示例"), default=list, blank=True)
+    error_report = models.FileField(_("错误报告"), upload_to="imports/errors/%Y/%m/", blank=True)
+    message = models.TextField(_("说明"), blank=True)
+    created_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("导入批次")
+        verbose_name_plural = _("导入批次")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.get_status_display()})"
+
+
+class IdempotencyKey(models.Model):
+    """A client's retry key: the same key returns the first response, never a second write."""
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=128)
+    request_hash = models.CharField(max_length=64)
+    response_status = models.PositiveSmallIntegerField()
+    response_body = models.JSONField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "key"], name="idempotency_unique_key"),
+        ]
+
+    def __str__(self) -> str:
+        return self.key

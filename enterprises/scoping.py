@@ -50,7 +50,9 @@ class ScopedQuerySet(models.QuerySet):
         return models.Q(**{self.enterprise_path: scope.enterprise_id})
 
     def scoped_for(self, user) -> "ScopedQuerySet":
-        scope = scope_of(user)
+        return self.for_scope(scope_of(user))
+
+    def for_scope(self, scope: Scope) -> "ScopedQuerySet":
         if scope.national:
             return self
         if scope.empty:

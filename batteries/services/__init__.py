@@ -1,0 +1,1 @@
+"""Writes for the digital identity. One path for every channel (web, import, API)."""

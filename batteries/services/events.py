@@ -1,0 +1,224 @@
+"""Record lifecycle events: one set-based path for web forms, file imports and the API.
+
+`events_record` takes a batch (a web form is a batch of one), locks the packs it touches,
+checks every item against the state machine in rules.py, and writes all events, pack
+states, bindings and handovers with a constant number of SQL statements per batch.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from batteries import rules
+from batteries.models import Battery, LifecycleEvent
+from batteries.services.chain import event_content
+from batteries.services.lookups import BatchContext
+from common.hashing import event_hash
+from enterprises.models import Enterprise
+
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+@dataclass
+class EventInput:
+    code: str
+    kind: str
+    occurred_at: datetime
+    counterparty_uscc: str = ""
+    vin: str = ""
+    outlet_id: int | None = None
+    document_ref: str = ""
+    details: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ItemError:
+    index: int
+    field: str
+    code: str
+    message: str
+
+    def as_dict(self) -> dict:
+        return {
+            "index": self.index,
+            "field": self.field,
+            "code": self.code,
+            "message": str(self.message),
+        }
+
+
+@dataclass
+class RecordResult:
+    events: list[LifecycleEvent]
+    errors: list[ItemError]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def events_record(
+    *,
+    items: list[EventInput],
+    reporter: Enterprise,
+    user=None,
+    channel: str,
+    import_batch=None,
+    all_or_nothing: bool = True,
+    now: datetime | None = None,
+) -> RecordResult:
+    """Record a batch of events; return the events written and the per-item errors.
+
+    With all_or_nothing, one bad item means nothing is written; otherwise the valid items
+    are written and the bad ones reported.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        ctx = BatchContext.load(items=items, reporter=reporter)
+        writer = _BatchWriter(
+            ctx=ctx,
+            reporter=reporter,
+            user=user,
+            channel=channel,
+            import_batch=import_batch,
+            now=now,
+        )
+        errors = [e for index, item in enumerate(items) for e in writer.add(index, item)]
+        if errors and all_or_nothing:
+            return RecordResult([], errors)
+        writer.flush()
+    return RecordResult(writer.events, errors)
+
+
+class _BatchWriter:
+    """Apply items in order to in-memory pack state, then write everything at once."""
+
+    def __init__(self, *, ctx: BatchContext, reporter, user, channel, import_batch, now):
+        self.ctx, self.reporter, self.user = ctx, reporter, user
+        self.channel, self.import_batch, self.now = channel, import_batch, now
+        self.events: list[LifecycleEvent] = []
+        self.touched: dict[int, Battery] = {}
+        self.after_insert: list = []  # callables run once the events have primary keys
+
+    def add(self, index: int, item: EventInput) -> list[ItemError]:
+        battery = self.ctx.batteries.get(item.code)
+        if battery is None:
+            return [
+                ItemError(
+                    index,
+                    "code",
+                    "event.unknown_code",
+                    _("电池编码未登记：%(code)s") % {"code": item.code},
+                )
+            ]
+        problem = self._time_problem(battery, item)
+        if problem:
+            return [ItemError(index, "occurred_at", *problem)]
+        lookup_errors = self.ctx.lookup_errors(item)
+        if lookup_errors:
+            return [ItemError(index, f, c, m) for f, c, m in lookup_errors]
+        refusal = rules.refusal_for(item.kind, self.ctx.facts(battery, item))
+        if refusal:
+            return [ItemError(index, refusal.field, refusal.code, refusal.message)]
+        self._apply(battery, item)
+        return []
+
+    def _time_problem(self, battery: Battery, item: EventInput) -> tuple[str, str] | None:
+        if timezone.is_naive(item.occurred_at):
+            return "event.time_naive", _("发生时间必须带时区。")
+        if item.occurred_at > self.now + CLOCK_SKEW:
+            return "event.time_future", _("发生时间不能晚于当前时间。")
+        if battery.last_occurred_at and item.occurred_at < battery.last_occurred_at:
+            return "event.time_order", _("发生时间早于该电池上一事件的发生时间。")
+        return None
+
+    def _apply(self, battery: Battery, item: EventInput) -> None:
+        rule = rules.TRANSITIONS[item.kind]
+        counterparty = self.ctx.counterparty(item)
+        vehicle = self.ctx.vehicle_for(item, self.reporter) if rule.needs_vehicle else None
+        state_before = battery.state
+        state_after, holder = self._outcome(battery, item, rule, counterparty)
+        event = LifecycleEvent(
+            battery=battery,
+            seq=battery.last_seq + 1,
+            kind=item.kind,
+            occurred_at=item.occurred_at,
+            reported_at=self.now,
+            reporter=self.reporter,
+            reported_by=self.user if getattr(self.user, "pk", None) else None,
+            counterparty=counterparty,
+            vehicle=vehicle or (battery.vehicle if rule.unbinds else None),
+            outlet_id=item.outlet_id,
+            document_ref=item.document_ref,
+            channel=self.channel,
+            import_batch=self.import_batch,
+            details=item.details,
+            state_after=state_after,
+            holder_after=holder,
+            prev_hash=battery.last_hash,
+        )
+        event.hash = event_hash(self._content(event, battery), battery.last_hash)
+        self._advance(battery, event)
+        self._side_effects(battery, event, rule, state_before, vehicle)
+
+    def _outcome(self, battery, item, rule, counterparty) -> tuple[str, Enterprise]:
+        holder = battery.holder
+        if rule.new_holder == "reporter":
+            holder = self.reporter
+        elif rule.new_holder == "counterparty":
+            holder = counterparty
+        if item.kind == "receipt_dispute":
+            handover = self.ctx.open_handovers[battery.pk]
+            return handover.state_before, handover.giver
+        return rule.target, holder
+
+    def _content(self, event: LifecycleEvent, battery: Battery) -> dict:
+        return event_content(
+            event,
+            code=battery.code,
+            reporter_uscc=self.reporter.uscc,
+            counterparty_uscc=event.counterparty.uscc if event.counterparty else "",
+            vin=event.vehicle.vin if event.vehicle else "",
+            voids_seq=None,
+            holder_uscc=event.holder_after.uscc,
+        )
+
+    def _advance(self, battery: Battery, event: LifecycleEvent) -> None:
+        battery.last_seq, battery.last_hash = event.seq, event.hash
+        battery.last_occurred_at = max(
+            battery.last_occurred_at or event.occurred_at, event.occurred_at
+        )
+        battery.state, battery.holder = event.state_after, event.holder_after
+        battery.updated_at = self.now
+        self.events.append(event)
+        self.touched[battery.pk] = battery
+
+    def _side_effects(self, battery, event, rule, state_before, vehicle) -> None:
+        if rule.unbinds:
+            self.ctx.binding_close(battery, event, self.now)
+            battery.vehicle = None
+        if rule.binds:
+            self.ctx.binding_open(battery, vehicle, event)
+            battery.vehicle = vehicle
+        if event.kind == "handover":
+            self.ctx.handover_open(battery, event, state_before)
+        elif event.kind in {"receipt_confirm", "receipt_dispute"}:
+            self.ctx.handover_resolve(battery, event, self.now)
+
+    def flush(self) -> None:
+        """Write events, then what refers to them, then the packs' new state."""
+        self.ctx.flush_vehicles()
+        LifecycleEvent.objects.bulk_create(self.events, batch_size=2000)
+        self.ctx.flush_relations()
+        _batteries_update(list(self.touched.values()))
+
+
+def _batteries_update(batteries: list[Battery]) -> None:
+    Battery.objects.bulk_update(
+        batteries,
+        ["state", "holder", "vehicle", "last_seq", "last_hash", "last_occurred_at", "updated_at"],
+        batch_size=2000,
+    )

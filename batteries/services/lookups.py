@@ -1,0 +1,187 @@
+"""Everything a batch of events refers to, loaded with one query per model."""
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext_lazy as _
+
+from batteries import rules
+from batteries.models import Battery, Handover, Vehicle, VehicleBinding
+from common.identifiers import normalize_uscc, normalize_vin, validate_vin
+from enterprises.models import Enterprise, Outlet
+
+
+@dataclass
+class BatchContext:
+    reporter: Enterprise
+    batteries: dict[str, Battery]
+    enterprises: dict[str, Enterprise]
+    outlet_owners: set[int]
+    outlets: dict[int, Outlet]
+    vehicles: dict[str, Vehicle]
+    open_handovers: dict[int, Handover]
+    open_bindings: dict[int, VehicleBinding]
+    new_vehicles: dict[str, Vehicle] = field(default_factory=dict)
+    new_bindings: list[VehicleBinding] = field(default_factory=list)
+    new_handovers: list[Handover] = field(default_factory=list)
+    dirty_bindings: list[VehicleBinding] = field(default_factory=list)
+    dirty_handovers: list[Handover] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, *, items, reporter: Enterprise) -> "BatchContext":
+        codes = {item.code for item in items}
+        batteries = {
+            b.code: b
+            for b in Battery.objects.select_for_update(of=("self",))
+            .select_related("holder", "vehicle")
+            .filter(code__in=codes)
+            .order_by("pk")
+        }
+        usccs = {normalize_uscc(i.counterparty_uscc) for i in items if i.counterparty_uscc}
+        enterprises = {e.uscc: e for e in Enterprise.objects.approved().filter(uscc__in=usccs)}
+        ids = [e.pk for e in enterprises.values()]
+        active = Outlet.objects.filter(status=Outlet.Status.ACTIVE)
+        owners = set(active.filter(owner_id__in=ids).values_list("owner_id", flat=True))
+        owners |= set(active.filter(operator_id__in=ids).values_list("operator_id", flat=True))
+        outlet_ids = {i.outlet_id for i in items if i.outlet_id}
+        vins = {normalize_vin(i.vin) for i in items if i.vin}
+        pks = [b.pk for b in batteries.values()]
+        return cls(
+            reporter=reporter,
+            batteries=batteries,
+            enterprises=enterprises,
+            outlet_owners=owners,
+            outlets=active.in_bulk(outlet_ids),
+            vehicles={v.vin: v for v in Vehicle.objects.filter(vin__in=vins)},
+            open_handovers={
+                h.battery_id: h
+                for h in Handover.objects.select_related("giver").filter(
+                    battery_id__in=pks, status=Handover.Status.OPEN
+                )
+            },
+            open_bindings={
+                b.battery_id: b
+                for b in VehicleBinding.objects.filter(battery_id__in=pks, unbound_at__isnull=True)
+            },
+        )
+
+    # --- reading ------------------------------------------------------------------------
+
+    def counterparty(self, item) -> Enterprise | None:
+        if not item.counterparty_uscc:
+            return None
+        return self.enterprises.get(normalize_uscc(item.counterparty_uscc))
+
+    def lookup_errors(self, item) -> list[tuple[str, str, str]]:
+        """Return (field, code, message) for references that do not resolve."""
+        errors = []
+        if item.counterparty_uscc and self.counterparty(item) is None:
+            errors.append(
+                (
+                    "counterparty_uscc",
+                    "event.counterparty_unknown",
+                    _("对方企业未在平台登记或未获批准。"),
+                )
+            )
+        if item.outlet_id:
+            outlet = self.outlets.get(item.outlet_id)
+            if outlet is None or self.reporter.pk not in {outlet.owner_id, outlet.operator_id}:
+                errors.append(
+                    (
+                        "outlet",
+                        "event.outlet_unknown",
+                        _("回收服务网点不存在、已关闭或不属于本企业。"),
+                    )
+                )
+        if item.vin:
+            vin = normalize_vin(item.vin)
+            errors += [("vin", e.code, e.message) for e in validate_vin(vin)]
+            if not errors and vin not in self.vehicles and not self._may_create_vehicle(item):
+                errors.append(
+                    ("vin", "event.vehicle_unknown", _("车辆未登记：%(vin)s") % {"vin": vin})
+                )
+        return errors
+
+    def _may_create_vehicle(self, item) -> bool:
+        # A vehicle maker installing a pack registers the vehicle by doing so.
+        return item.kind == "install" and bool(set(self.reporter.roles) & rules.VEHICLE_MAKERS)
+
+    def facts(self, battery: Battery, item) -> rules.PackFacts:
+        counterparty = self.counterparty(item)
+        handover = self.open_handovers.get(battery.pk)
+        return rules.PackFacts(
+            state=battery.state,
+            reporter_roles=frozenset(self.reporter.roles),
+            reporter_is_holder=battery.holder_id == self.reporter.pk,
+            counterparty_roles=frozenset(counterparty.roles) if counterparty else None,
+            counterparty_owns_outlet=bool(counterparty and counterparty.pk in self.outlet_owners),
+            has_vehicle=bool(item.vin),
+            has_outlet=bool(item.outlet_id),
+            has_document=bool(item.document_ref.strip()),
+            open_handover_receiver_is_reporter=(
+                None if handover is None else handover.receiver_id == self.reporter.pk
+            ),
+        )
+
+    def vehicle_for(self, item, reporter: Enterprise) -> Vehicle:
+        vin = normalize_vin(item.vin)
+        vehicle = self.vehicles.get(vin) or self.new_vehicles.get(vin)
+        if vehicle is None:
+            vehicle = Vehicle(
+                vin=vin, producer=reporter, is_swap_model=bool(item.details.get("swap_model"))
+            )
+            self.new_vehicles[vin] = vehicle
+        return vehicle
+
+    # --- changing -----------------------------------------------------------------------
+
+    def binding_close(self, battery, event, now) -> None:
+        binding = self.open_bindings.pop(battery.pk, None)
+        if binding is None:
+            return
+        binding.unbound_at, binding.unbound_by = event.occurred_at, event
+        if binding.pk:
+            self.dirty_bindings.append(binding)
+
+    def binding_open(self, battery, vehicle, event) -> None:
+        binding = VehicleBinding(
+            battery=battery, vehicle=vehicle, bound_at=event.occurred_at, bound_by=event
+        )
+        self.open_bindings[battery.pk] = binding
+        self.new_bindings.append(binding)
+
+    def handover_open(self, battery, event, state_before) -> None:
+        handover = Handover(
+            battery=battery,
+            giver=event.reporter,
+            receiver=event.counterparty,
+            handover_event=event,
+            state_before=state_before,
+            handed_over_at=event.occurred_at,
+        )
+        self.open_handovers[battery.pk] = handover
+        self.new_handovers.append(handover)
+
+    def handover_resolve(self, battery, event, now) -> None:
+        handover = self.open_handovers.pop(battery.pk)
+        confirmed = event.kind == "receipt_confirm"
+        handover.status = Handover.Status.CONFIRMED if confirmed else Handover.Status.DISPUTED
+        handover.resolution_event, handover.resolved_at = event, event.occurred_at
+        if handover.pk:
+            self.dirty_handovers.append(handover)
+
+    def flush_vehicles(self) -> None:
+        """Write the vehicles first registered by this batch (events refer to them)."""
+        Vehicle.objects.bulk_create(self.new_vehicles.values())
+
+    def flush_relations(self) -> None:
+        """Write bindings and handovers once the events have their keys.
+
+        Existing rows are closed before new ones open, so the one-open-per-pack
+        constraints hold at every statement.
+        """
+        VehicleBinding.objects.bulk_update(self.dirty_bindings, ["unbound_at", "unbound_by"])
+        VehicleBinding.objects.bulk_create(self.new_bindings)
+        Handover.objects.bulk_update(
+            self.dirty_handovers, ["status", "resolution_event", "resolved_at"]
+        )
+        Handover.objects.bulk_create(self.new_handovers)

@@ -1,0 +1,262 @@
+"""Register coded battery units: the first event of every digital identity."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from batteries.models import Battery, EventKind, LifecycleEvent, State
+from batteries.services.chain import event_content
+from batteries.services.events import ItemError
+from common.battery_code import CHEMISTRIES, parse_battery_code
+from common.hashing import event_hash
+from enterprises.models import Enterprise, ManufacturerCode
+
+REGISTERING_ROLES = {"battery_producer", "battery_importer"}
+LEVEL = {"P": 3, "M": 2, "C": 1}
+
+
+@dataclass
+class PackInput:
+    code: str
+    parent_code: str = ""
+    mass_kg: int | None = None
+    capacity_wh: int | None = None
+
+
+@dataclass
+class RegisterResult:
+    created: list[Battery] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)
+    errors: list[ItemError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def register_event(
+    battery: Battery, *, reporter: Enterprise, user, channel: str, import_batch, now: datetime
+) -> LifecycleEvent:
+    """Build (not save) the first event of a pack's chain."""
+    event = LifecycleEvent(
+        battery=battery,
+        seq=1,
+        kind=EventKind.REGISTER,
+        occurred_at=now,
+        reported_at=now,
+        reporter=reporter,
+        reported_by=user if getattr(user, "pk", None) else None,
+        channel=channel,
+        import_batch=import_batch,
+        details={},
+        state_after=State.REGISTERED,
+        holder_after=reporter,
+        prev_hash="",
+    )
+    event.hash = event_hash(
+        event_content(
+            event,
+            code=battery.code,
+            reporter_uscc=reporter.uscc,
+            counterparty_uscc="",
+            vin="",
+            voids_seq=None,
+            holder_uscc=reporter.uscc,
+        ),
+        "",
+    )
+    return event
+
+
+def battery_from_code(parsed, *, reporter: Enterprise, now: datetime, **extra) -> Battery:
+    """Build (not save) a Battery from a parsed code."""
+    return Battery(
+        code=parsed.code,
+        product_type=parsed.product_type,
+        battery_type=parsed.battery_type,
+        chemistry=CHEMISTRIES[parsed.battery_type],
+        spec_code=parsed.spec_code,
+        trace_code=parsed.trace_code or "",
+        production_date=parsed.production_date,
+        serial=parsed.serial,
+        manufacturer_code=parsed.manufacturer_code,
+        manufacturer=reporter,
+        holder=reporter,
+        state=State.REGISTERED,
+        registered_at=now,
+        updated_at=now,
+        last_occurred_at=None,
+        **extra,
+    )
+
+
+def packs_register(
+    *,
+    items: list[PackInput],
+    reporter: Enterprise,
+    user=None,
+    channel: str,
+    import_batch=None,
+    all_or_nothing: bool = True,
+    duplicates_are_errors: bool = True,
+    now: datetime | None = None,
+) -> RegisterResult:
+    """Register battery codes for the reporting producer; return created, duplicates, errors.
+
+    A code already registered by the same producer is a duplicate: an error for forms and
+    the API, skipped silently (and counted) when `duplicates_are_errors` is False (re-import).
+    """
+    now = now or timezone.now()
+    result = RegisterResult()
+    if not set(reporter.roles) & REGISTERING_ROLES:
+        result.errors.append(
+            ItemError(
+                0, "code", "code.reporter_role", _("只有电池生产企业或进口商可以登记电池编码。")
+            )
+        )
+        return result
+    with transaction.atomic():
+        checker = _RegistrationCheck(items, reporter, now)
+        batteries = []
+        for index, item in enumerate(items):
+            battery = checker.check(index, item, result, duplicates_are_errors)
+            if battery is not None:
+                batteries.append(battery)
+        if result.errors and all_or_nothing:
+            return RegisterResult(errors=result.errors)
+        _save(
+            batteries,
+            reporter=reporter,
+            user=user,
+            channel=channel,
+            import_batch=import_batch,
+            now=now,
+        )
+        result.created = batteries
+    return result
+
+
+class _RegistrationCheck:
+    def __init__(self, items: list[PackInput], reporter: Enterprise, now: datetime):
+        codes = {i.code.strip().upper() for i in items} | {
+            i.parent_code.strip().upper() for i in items if i.parent_code
+        }
+        self.existing = {
+            b.code: b
+            for b in Battery.objects.filter(code__in=codes).only(
+                "pk", "code", "manufacturer_id", "holder_id", "product_type"
+            )
+        }
+        self.own_codes = set(
+            ManufacturerCode.objects.filter(enterprise=reporter).values_list("code", flat=True)
+        )
+        self.registered_codes: set[str] | None = None
+        self.reporter, self.now, self.seen = reporter, now, {}
+
+    def check(self, index, item, result, duplicates_are_errors) -> Battery | None:
+        parsed = parse_battery_code(item.code, today=timezone.localdate(self.now))
+        if parsed.errors:
+            result.errors += [ItemError(index, "code", e.code, e.message) for e in parsed.errors]
+            return None
+        code = parsed.code
+        if code in self.existing or code in self.seen:
+            if self._is_own_duplicate(code) and not duplicates_are_errors:
+                result.duplicates.append(code)
+            else:
+                result.errors.append(
+                    ItemError(
+                        index,
+                        "code",
+                        "code.duplicate",
+                        _("电池编码已登记：%(code)s") % {"code": code},
+                    )
+                )
+            return None
+        if parsed.parsed.manufacturer_code not in self.own_codes:
+            result.errors.append(self._manufacturer_error(index, parsed.parsed.manufacturer_code))
+            return None
+        parent = self._parent(index, item, parsed.parsed.product_type, result)
+        if parent is False:
+            return None
+        battery = battery_from_code(
+            parsed.parsed,
+            reporter=self.reporter,
+            now=self.now,
+            parent=parent,
+            mass_kg=item.mass_kg,
+            capacity_wh=item.capacity_wh,
+        )
+        self.seen[code] = battery
+        return battery
+
+    def _is_own_duplicate(self, code: str) -> bool:
+        existing = self.existing.get(code) or self.seen.get(code)
+        return existing.manufacturer_id == self.reporter.pk and code not in self.seen
+
+    def _manufacturer_error(self, index: int, prefix: str) -> ItemError:
+        if self.registered_codes is None:
+            self.registered_codes = set(ManufacturerCode.objects.values_list("code", flat=True))
+        if prefix in self.registered_codes:
+            return ItemError(
+                index,
+                "code",
+                "code.manufacturer_not_own",
+                _("厂商代码 %(m)s 不属于本企业。") % {"m": prefix},
+            )
+        return ItemError(
+            index,
+            "code",
+            "code.manufacturer_unregistered",
+            _("厂商代码 %(m)s 未在平台备案。") % {"m": prefix},
+        )
+
+    def _parent(self, index, item, product_type, result):
+        if not item.parent_code:
+            return None
+        code = item.parent_code.strip().upper()
+        parent = self.seen.get(code) or self.existing.get(code)
+        if parent is None or parent.holder_id != self.reporter.pk:
+            result.errors.append(
+                ItemError(
+                    index,
+                    "parent_code",
+                    "code.parent_unknown",
+                    _("上级编码未登记或不属于本企业：%(c)s") % {"c": code},
+                )
+            )
+            return False
+        if LEVEL[parent.product_type] <= LEVEL[product_type]:
+            result.errors.append(
+                ItemError(
+                    index,
+                    "parent_code",
+                    "code.parent_level",
+                    _("上级编码的层级必须高于本编码（电池包 > 模块 > 单体）。"),
+                )
+            )
+            return False
+        return parent
+
+
+def _save(batteries, *, reporter, user, channel, import_batch, now) -> None:
+    events = []
+    for battery in batteries:
+        event = register_event(
+            battery,
+            reporter=reporter,
+            user=user,
+            channel=channel,
+            import_batch=import_batch,
+            now=now,
+        )
+        battery.last_seq, battery.last_hash = 1, event.hash
+        events.append(event)
+    # Parents first: a module may name a pack registered in the same batch.
+    for level in ("P", "M", "C"):
+        Battery.objects.bulk_create(
+            [b for b in batteries if b.product_type == level], batch_size=2000
+        )
+    LifecycleEvent.objects.bulk_create(events, batch_size=2000)
