@@ -1,0 +1,1 @@
+"""Streaming file imports of packs and events (CSV/XLSX), run by Celery."""

@@ -1,0 +1,3 @@
+"""URLs of the import screens (batteries.imports)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""URLs of the pack pages and forms (batteries.web)."""
+
+urlpatterns: list = []
