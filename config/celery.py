@@ -10,6 +10,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# config is not a Django app, so its tasks are listed here.
+app.conf.imports = ("config.tasks",)
 
 # Each entry says in plain words what it does and when; times are Asia/Shanghai.
 app.conf.beat_schedule = {

@@ -26,6 +26,10 @@ class Command(BaseCommand):
         if not no_demo:
             call_command("seed_demo")
         children = self._start_children(addrport)
+        # One heartbeat now, so the worker log shows a task within seconds of start-up.
+        from config.tasks import heartbeat
+
+        heartbeat.delay()
         self.stdout.write(
             self.style.SUCCESS(f"门户已启动 / Portal up: http://{addrport}/  (Ctrl-C 停止)")
         )
