@@ -1,7 +1,6 @@
 # Daily loop. `make run` and `make test` each do all the set-up a fresh machine needs.
 VENV ?= .venv
 PY := $(VENV)/bin/python
-export DJANGO_SETTINGS_MODULE ?= config.settings.base
 
 .PHONY: run test test-fast lint fmt bench messages sysdeps check clean-db stop-db
 
