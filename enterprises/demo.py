@@ -3,7 +3,16 @@
 import datetime as dt
 
 from common.identifiers import make_uscc
-from enterprises.models import Enterprise, ManufacturerCode, Role, User
+from enterprises.models import (
+    Enterprise,
+    EnterpriseApiKey,
+    ManufacturerCode,
+    Outlet,
+    Role,
+    User,
+    WhitelistEntry,
+)
+from enterprises.services.api_keys import api_key_create
 from enterprises.services.users import user_create
 
 DEMO_PASSWORD = "demo-pass-2026"
@@ -31,6 +40,41 @@ ENTERPRISES = [
     ),
     ("applicant", "浙江待审电池回收有限公司", "330110", [Role.UTILIZER], None, "pending"),
 ]
+
+
+# Demo values, clearly labelled: not real announcements.
+WHITELIST = [
+    (
+        "recycling",
+        "第五批（演示）",
+        "工业和信息化部公告2024年第12号（演示）",
+        dt.date(2024, 1, 15),
+        50000,
+    ),
+    (
+        "cascade",
+        "第四批（演示）",
+        "工业和信息化部公告2022年第35号（演示）",
+        dt.date(2022, 12, 20),
+        8000,
+    ),
+]
+
+# enterprise key -> (outlet name, division code, status)
+OUTLETS = {
+    "battery": [
+        ("示例动力电池 福州鼓楼回收服务网点", "350102", "active"),
+        ("示例动力电池 南京鼓楼回收服务网点", "320106", "active"),
+        ("示例动力电池 广州天河回收服务网点", "440106", "active"),
+        ("示例动力电池 长沙岳麓回收服务网点", "430104", "closed"),
+    ],
+    "vehicle": [
+        ("示例新能源汽车 深圳南山回收服务网点", "440305", "active"),
+        ("示例新能源汽车 广州天河回收服务网点", "440106", "active"),
+        ("示例新能源汽车 东莞回收服务网点", "441900", "closed"),
+    ],
+}
+DEMO_API_KEY_NAME = "演示密钥 / demo key"
 
 
 def demo_enterprise(key: str) -> Enterprise:
@@ -75,6 +119,43 @@ def _user(username: str, kind: str, full_name: str, **kwargs) -> tuple[str, str,
     return username, DEMO_PASSWORD, str(User.Kind(kind).label)
 
 
+def _whitelist(enterprise: Enterprise) -> None:
+    for category, batch, number, announced_on, capacity in WHITELIST:
+        WhitelistEntry.objects.get_or_create(
+            enterprise=enterprise,
+            category=category,
+            announcement_no=number,
+            defaults={"batch": batch, "announced_on": announced_on, "capacity_tonnes": capacity},
+        )
+
+
+def _outlets(enterprise: Enterprise, rows: list[tuple[str, str, str]]) -> None:
+    for name, division, status in rows:
+        Outlet.objects.get_or_create(
+            owner=enterprise,
+            name=name,
+            defaults={
+                "address": f"{name}（演示地址）",
+                "division_code": division,
+                "status": status,
+            },
+        )
+
+
+def _api_key(enterprise: Enterprise) -> tuple[str, str, str]:
+    """Create the battery producer's demo key once; its plaintext can be shown only then."""
+    label = f"API key of {enterprise.name}"
+    if EnterpriseApiKey.objects.filter(enterprise=enterprise, name=DEMO_API_KEY_NAME).exists():
+        return (
+            "api-key battery",
+            "(already created; revoke and create a new one in the portal)",
+            label,
+        )
+    admin = User.objects.get(username="battery-admin")
+    _, plaintext = api_key_create(actor=admin, name=DEMO_API_KEY_NAME)
+    return "api-key battery", plaintext, label
+
+
 def seed() -> list[tuple[str, str, str]]:
     """Create the demo enterprises and one login per role; return the logins."""
     enterprises = {row[0]: _enterprise(i, row) for i, row in enumerate(ENTERPRISES)}
@@ -99,4 +180,8 @@ def seed() -> list[tuple[str, str, str]]:
             enterprise=enterprises["battery"],
         )
     )
+    _whitelist(enterprises["utilizer"])
+    for key, rows in OUTLETS.items():
+        _outlets(enterprises[key], rows)
+    logins.append(_api_key(enterprises["battery"]))
     return logins

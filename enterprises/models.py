@@ -2,13 +2,17 @@
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.models import AbstractAPIKey, APIKeyManager
 from simple_history.models import HistoricalRecords
 
 from common.identifiers import PROVINCES
+from enterprises.rules import enterprise_role_problems
 from enterprises.scoping import Scope, ScopedQuerySet
+from enterprises.validators import division_code_validator, uscc_validator
 
 PROVINCE_CHOICES = sorted(PROVINCES.items())
 
@@ -54,9 +58,13 @@ class Enterprise(models.Model):
         SUSPENDED = "suspended", _("已暂停")
 
     name = models.CharField(_("企业名称"), max_length=200)
-    uscc = models.CharField(_("统一社会信用代码"), max_length=18, unique=True)
+    uscc = models.CharField(
+        _("统一社会信用代码"), max_length=18, unique=True, validators=[uscc_validator]
+    )
     address = models.CharField(_("地址"), max_length=300)
-    division_code = models.CharField(_("行政区划代码"), max_length=6)
+    division_code = models.CharField(
+        _("行政区划代码"), max_length=6, validators=[division_code_validator]
+    )
     province = models.CharField(_("省份"), max_length=2, choices=PROVINCE_CHOICES, editable=False)
     prefecture = models.CharField(_("地级市代码"), max_length=4, editable=False)
     contact_name = models.CharField(_("联系人"), max_length=100)
@@ -85,8 +93,13 @@ class Enterprise(models.Model):
         ordering = ["name"]
         indexes = [
             models.Index(fields=["province", "status"], name="ent_province_status"),
+            GinIndex(fields=["roles"], name="ent_roles_gin"),
         ]
         constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["pending", "approved", "rejected", "suspended"]),
+                name="ent_status_valid",
+            ),
             models.CheckConstraint(
                 condition=models.Q(uscc__regex=r"^[0-9A-HJ-NPQRTUWXY]{18}$"),
                 name="ent_uscc_format",
@@ -111,8 +124,19 @@ class Enterprise(models.Model):
         self.prefecture = self.division_code[:4]
         super().save(*args, **kwargs)
 
+    def clean(self) -> None:
+        problems = enterprise_role_problems(
+            roles=self.roles or [], dismantler_qualification_no=self.dismantler_qualification_no
+        )
+        if problems:
+            raise ValidationError(problems)
+
     def has_role(self, role: str) -> bool:
         return role in (self.roles or [])
+
+    def role_labels(self) -> list[str]:
+        labels = dict(Role.choices)
+        return [str(labels.get(role, role)) for role in self.roles or []]
 
     @property
     def is_approved(self) -> bool:
@@ -294,7 +318,9 @@ class Outlet(models.Model):
     )
     name = models.CharField(_("网点名称"), max_length=200)
     address = models.CharField(_("地址"), max_length=300)
-    division_code = models.CharField(_("行政区划代码"), max_length=6)
+    division_code = models.CharField(
+        _("行政区划代码"), max_length=6, validators=[division_code_validator]
+    )
     province = models.CharField(_("省份"), max_length=2, choices=PROVINCE_CHOICES, editable=False)
     prefecture = models.CharField(_("地级市代码"), max_length=4, editable=False)
     status = models.CharField(

@@ -27,6 +27,8 @@ ITEMS: list[NavItem] = [
     NavItem(_("数据导入"), "batteries:import_list", ENTERPRISE),
     NavItem(_("API 文档"), "api_docs", EVERYONE),
     NavItem(_("管理后台"), "admin:index", REGULATOR),
+    NavItem(_("回收服务网点"), "enterprises:outlet_list", ENTERPRISE),
+    NavItem(_("API 密钥"), "enterprises:api_key_list", frozenset({"enterprise_admin"})),
 ]
 
 

@@ -1,6 +1,9 @@
 """Create users with the right kind, staff flag and role group."""
 
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import Enterprise, User
 from enterprises.roles import group_for
@@ -38,4 +41,52 @@ def user_create(
     user.full_clean(exclude=["password"])
     user.save()
     user.groups.set([group_for(kind)])
+    return user
+
+
+def _require_enterprise_admin(actor) -> None:
+    if getattr(actor, "kind", "") != User.Kind.ENTERPRISE_ADMIN or not actor.enterprise_id:
+        raise PermissionDenied(_("只有企业管理员可以管理本企业的账号。"))
+
+
+@transaction.atomic
+def operator_create(
+    *,
+    actor: User,
+    username: str,
+    full_name: str,
+    email: str,
+    phone: str = "",
+    password: str,
+) -> User:
+    """Create an operator account in the administrator's own enterprise."""
+    _require_enterprise_admin(actor)
+    if actor.enterprise.status != Enterprise.Status.APPROVED:
+        raise PermissionDenied(_("企业获批准后才能创建操作员账号。"))
+    candidate = User(username=username, email=email, first_name=full_name, phone=phone)
+    try:
+        validate_password(password, candidate)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from exc
+    return user_create(
+        username=username,
+        password=password,
+        kind=User.Kind.ENTERPRISE_OPERATOR,
+        email=email,
+        full_name=full_name,
+        enterprise=actor.enterprise,
+        phone=phone,
+    )
+
+
+@transaction.atomic
+def operator_deactivate(*, actor: User, user: User) -> User:
+    """Switch off an operator account of the administrator's own enterprise."""
+    _require_enterprise_admin(actor)
+    if user.enterprise_id != actor.enterprise_id:
+        raise PermissionDenied(_("只能停用本企业的账号。"))
+    if user.kind != User.Kind.ENTERPRISE_OPERATOR:
+        raise ValidationError(_("只能停用操作员账号；管理员账号的变更请联系监管部门。"))
+    user.is_active = False
+    user.save(update_fields=["is_active"])
     return user

@@ -1,0 +1,64 @@
+"""API representations of enterprises and outlets."""
+
+from rest_framework import serializers
+
+from enterprises.models import Enterprise, Outlet, Role
+
+
+class EnterpriseSerializer(serializers.ModelSerializer):
+    roles = serializers.ListField(child=serializers.ChoiceField(choices=Role.choices))
+    manufacturer_codes = serializers.SlugRelatedField(many=True, read_only=True, slug_field="code")
+    whitelisted = serializers.BooleanField(
+        read_only=True, help_text="综合利用行业规范条件白名单在列 / listed on the whitelist"
+    )
+
+    class Meta:
+        model = Enterprise
+        fields = [
+            "id",
+            "name",
+            "uscc",
+            "address",
+            "division_code",
+            "province",
+            "prefecture",
+            "roles",
+            "dismantler_qualification_no",
+            "manufacturer_codes",
+            "whitelisted",
+            "status",
+            "status_changed_at",
+            "contact_name",
+            "contact_phone",
+            "contact_email",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class OutletSerializer(serializers.ModelSerializer):
+    owner_uscc = serializers.CharField(source="owner.uscc", read_only=True)
+    owner_name = serializers.CharField(source="owner.name", read_only=True)
+
+    class Meta:
+        model = Outlet
+        fields = [
+            "id",
+            "name",
+            "address",
+            "division_code",
+            "province",
+            "prefecture",
+            "status",
+            "owner_uscc",
+            "owner_name",
+            "created_at",
+        ]
+        read_only_fields = [
+            "id",
+            "province",
+            "prefecture",
+            "owner_uscc",
+            "owner_name",
+            "created_at",
+        ]

@@ -1,0 +1,1 @@
+"""Portal pages for enterprises, split by audience: public, regulators, the enterprise itself."""
