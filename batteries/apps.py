@@ -1,7 +1,21 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+# Regulators read the digital identity in the admin; nobody changes it there.
+REGULATOR_VIEW_PERMISSIONS = [
+    f"batteries.view_{model}"
+    for model in ("battery", "lifecycleevent", "vehicle", "handover", "importbatch")
+]
+
 
 class BatteriesConfig(AppConfig):
     name = "batteries"
     verbose_name = _("电池数字身份")
+
+    def ready(self) -> None:
+        from enterprises.roles import EXTRA_PERMISSIONS
+
+        for kind in ("national", "provincial"):
+            EXTRA_PERMISSIONS[kind] += [
+                p for p in REGULATOR_VIEW_PERMISSIONS if p not in EXTRA_PERMISSIONS[kind]
+            ]

@@ -85,9 +85,12 @@ class BatteryQuerySet(ScopedQuerySet):
             return models.Q(holder__province=scope.province) | models.Q(
                 manufacturer__province=scope.province
             )
+        # Reporter, holder or counterparty at any time: a receiver asked to confirm a
+        # handover must see the pack before it holds it.
         held = LifecycleEvent.objects.filter(
             models.Q(reporter_id=scope.enterprise_id)
             | models.Q(holder_after_id=scope.enterprise_id)
+            | models.Q(counterparty_id=scope.enterprise_id)
         ).values("battery_id")
         return (
             models.Q(manufacturer_id=scope.enterprise_id)
@@ -164,6 +167,10 @@ class Battery(models.Model):
             models.Index(fields=["manufacturer", "state"], name="battery_mfr_state"),
             models.Index(fields=["state", "updated_at"], name="battery_state_updated"),
             models.Index(fields=["vehicle"], name="battery_vehicle"),
+            # Prefix search on codes (LIKE 'D01PB%') in lists and the admin.
+            models.Index(
+                fields=["code"], name="battery_code_prefix", opclasses=["varchar_pattern_ops"]
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -312,6 +319,7 @@ class LifecycleEvent(models.Model):
             models.Index(fields=["kind", "occurred_at"], name="event_kind_occurred"),
             models.Index(fields=["reporter", "reported_at"], name="event_reporter_reported"),
             models.Index(fields=["holder_after"], name="event_holder_after"),
+            models.Index(fields=["counterparty"], name="event_counterparty"),
         ]
 
     def __str__(self) -> str:

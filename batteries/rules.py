@@ -210,3 +210,22 @@ def _handover_refusal(kind: str, facts: PackFacts) -> Refusal | None:
         if not facts.open_handover_receiver_is_reporter:
             return Refusal("event.not_receiver", _("只有移交的接收方可以确认或提出异议。"), "code")
     return None
+
+
+# Order No. 73 bans reuse of used power batteries in prohibited fields such as e-bikes.
+# A repurposing event that declares such a use is recorded (it is evidence) and flagged
+# for enforcement. Keywords are matched case-insensitively in the declared use.
+PROHIBITED_USE_KEYWORDS = (
+    "电动自行车",
+    "电动两轮",
+    "电瓶车",
+    "e-bike",
+    "ebike",
+    "electric bicycle",
+)
+
+
+def use_is_prohibited(declared_use: str) -> bool:
+    """Return True if a declared second-life use falls in a prohibited field."""
+    text = (declared_use or "").lower()
+    return any(keyword.lower() in text for keyword in PROHIBITED_USE_KEYWORDS)

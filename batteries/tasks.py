@@ -5,6 +5,8 @@ from datetime import timedelta
 from celery import shared_task
 from django.utils import timezone
 
+from batteries.imports.tasks import import_run  # noqa: F401  (registers the import task)
+
 IDEMPOTENCY_RETENTION = timedelta(days=7)
 
 

@@ -5,13 +5,14 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config import views
 
-admin.site.site_header = "工业和信息化部 · 动力电池数字身份监管后台"
-admin.site.site_title = "动力电池监管后台"
-admin.site.index_title = "监管业务管理 / Back office"
+admin.site.site_header = _("工业和信息化部 · 动力电池数字身份监管后台")
+admin.site.site_title = _("动力电池监管后台")
+admin.site.index_title = _("监管业务管理")
 
 api_v1 = [
     path("", include("enterprises.api.urls")),

@@ -62,6 +62,11 @@ def event_void(
 
 
 def _check(event, battery, reporter, reason) -> None:
+    from batteries.services.events import reporter_refusal
+
+    refusal = reporter_refusal(reporter)
+    if refusal:
+        raise CorrectionRefused(*refusal)
     if not reason.strip():
         raise CorrectionRefused("void.reason", _("更正必须说明原因。"))
     if event.seq != battery.last_seq:

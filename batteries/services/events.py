@@ -16,6 +16,8 @@ from batteries import rules
 from batteries.models import Battery, LifecycleEvent
 from batteries.services.chain import event_content
 from batteries.services.lookups import BatchContext
+from batteries.services.repurpose import repurpose_details, repurpose_problem, repurposed_unit
+from common.battery_code import normalize_battery_code
 from common.hashing import event_hash
 from enterprises.models import Enterprise
 
@@ -76,6 +78,11 @@ def events_record(
     are written and the bad ones reported.
     """
     now = now or timezone.now()
+    refusal = reporter_refusal(reporter)
+    if refusal:
+        return RecordResult([], [ItemError(0, "code", *refusal)])
+    for item in items:
+        item.code = normalize_battery_code(item.code)
     with transaction.atomic():
         ctx = BatchContext.load(items=items, reporter=reporter)
         writer = _BatchWriter(
@@ -93,6 +100,13 @@ def events_record(
     return RecordResult(writer.events, errors)
 
 
+def reporter_refusal(reporter: Enterprise) -> tuple[str, str] | None:
+    """Return (code, message) if this enterprise may not report at all, else None."""
+    if reporter.status != Enterprise.Status.APPROVED:
+        return "event.reporter_not_approved", _("企业未获批准或已暂停，不能上报数据。")
+    return None
+
+
 class _BatchWriter:
     """Apply items in order to in-memory pack state, then write everything at once."""
 
@@ -101,7 +115,7 @@ class _BatchWriter:
         self.channel, self.import_batch, self.now = channel, import_batch, now
         self.events: list[LifecycleEvent] = []
         self.touched: dict[int, Battery] = {}
-        self.after_insert: list = []  # callables run once the events have primary keys
+        self.recoded: list[tuple[Battery, LifecycleEvent]] = []
 
     def add(self, index: int, item: EventInput) -> list[ItemError]:
         battery = self.ctx.batteries.get(item.code)
@@ -123,6 +137,12 @@ class _BatchWriter:
         refusal = rules.refusal_for(item.kind, self.ctx.facts(battery, item))
         if refusal:
             return [ItemError(index, refusal.field, refusal.code, refusal.message)]
+        if item.kind == "repurpose":
+            problem = repurpose_problem(item, taken=self.ctx.taken_codes, now=self.now)
+            if problem:
+                return [ItemError(index, *problem)]
+            item.details = repurpose_details(item.details)
+            self.ctx.taken_codes.add(item.details["new_code"])
         self._apply(battery, item)
         return []
 
@@ -207,11 +227,25 @@ class _BatchWriter:
             self.ctx.handover_open(battery, event, state_before)
         elif event.kind in {"receipt_confirm", "receipt_dispute"}:
             self.ctx.handover_resolve(battery, event, self.now)
+        elif event.kind == "repurpose":
+            self.recoded.append(
+                repurposed_unit(
+                    battery,
+                    event,
+                    user=event.reported_by,
+                    channel=self.channel,
+                    import_batch=self.import_batch,
+                    now=self.now,
+                )
+            )
 
     def flush(self) -> None:
         """Write events, then what refers to them, then the packs' new state."""
         self.ctx.flush_vehicles()
         LifecycleEvent.objects.bulk_create(self.events, batch_size=2000)
+        if self.recoded:
+            Battery.objects.bulk_create([unit for unit, _ in self.recoded])
+            LifecycleEvent.objects.bulk_create([first for _, first in self.recoded])
         self.ctx.flush_relations()
         _batteries_update(list(self.touched.values()))
 

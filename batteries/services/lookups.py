@@ -25,6 +25,7 @@ class BatchContext:
     new_handovers: list[Handover] = field(default_factory=list)
     dirty_bindings: list[VehicleBinding] = field(default_factory=list)
     dirty_handovers: list[Handover] = field(default_factory=list)
+    taken_codes: set[str] = field(default_factory=set)
 
     @classmethod
     def load(cls, *, items, reporter: Enterprise) -> "BatchContext":
@@ -45,7 +46,15 @@ class BatchContext:
         outlet_ids = {i.outlet_id for i in items if i.outlet_id}
         vins = {normalize_vin(i.vin) for i in items if i.vin}
         pks = [b.pk for b in batteries.values()]
+        new_codes = {
+            str(i.details.get("new_code", "")).strip().upper()
+            for i in items
+            if i.kind == "repurpose" and i.details.get("new_code")
+        }
         return cls(
+            taken_codes=set(
+                Battery.objects.filter(code__in=new_codes).values_list("code", flat=True)
+            ),
             reporter=reporter,
             batteries=batteries,
             enterprises=enterprises,

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from batteries.models import Battery, EventKind, LifecycleEvent, State
 from batteries.services.chain import event_content
-from batteries.services.events import ItemError
+from batteries.services.events import ItemError, reporter_refusal
 from common.battery_code import CHEMISTRIES, parse_battery_code
 from common.hashing import event_hash
 from enterprises.models import Enterprise, ManufacturerCode
@@ -111,6 +111,10 @@ def packs_register(
     """
     now = now or timezone.now()
     result = RegisterResult()
+    refusal = reporter_refusal(reporter)
+    if refusal:
+        result.errors.append(ItemError(0, "code", *refusal))
+        return result
     if not set(reporter.roles) & REGISTERING_ROLES:
         result.errors.append(
             ItemError(

@@ -59,15 +59,13 @@ class EnterpriseApiKeyAuthentication(authentication.BaseAuthentication):
             EnterpriseApiKey.objects.select_related("enterprise").filter(prefix=prefix).first()
         )
         if api_key is None or not api_key.is_valid(key):
-            raise exceptions.AuthenticationFailed(_("API 密钥无效。Invalid API key."))
+            raise exceptions.AuthenticationFailed(_("API 密钥无效。"))
         if api_key.revoked:
-            raise exceptions.AuthenticationFailed(_("API 密钥已吊销。This API key was revoked."))
+            raise exceptions.AuthenticationFailed(_("API 密钥已吊销。"))
         if api_key.has_expired:
-            raise exceptions.AuthenticationFailed(_("API 密钥已过期。This API key has expired."))
+            raise exceptions.AuthenticationFailed(_("API 密钥已过期。"))
         if api_key.enterprise.status != Enterprise.Status.APPROVED:
-            raise exceptions.AuthenticationFailed(
-                _("企业未获批准或已暂停。The enterprise is not approved or is suspended.")
-            )
+            raise exceptions.AuthenticationFailed(_("企业未获批准或已暂停。"))
         # One UPDATE per request at most once a minute keeps "last used" honest but cheap.
         now = timezone.now()
         if api_key.last_used_at is None or (now - api_key.last_used_at).total_seconds() > 60:

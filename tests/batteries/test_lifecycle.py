@@ -241,3 +241,94 @@ def test_chain_verification_catches_a_row_altered_directly_in_the_database(parti
         cursor.execute("SET LOCAL session_replication_role = origin")
     report = chain_verify(Battery.objects.get(pk=pack.pk))
     assert not report.ok and report.broken_seq == 2 and report.reason == "hash"
+
+
+def _received(parties):
+    pack = drive_to_scrapped(pack_create(parties["producer"]), parties)
+    record(
+        pack,
+        "handover",
+        parties["dismantler"],
+        minutes=10,
+        counterparty_uscc=parties["utilizer"].uscc,
+    )
+    record(pack, "receipt_confirm", parties["utilizer"], minutes=11)
+    return pack
+
+
+def _new_code(mfr="U01"):
+    from common.battery_code import make_battery_code
+
+    return make_battery_code(
+        manufacturer=mfr, produced=dt.date(2026, 5, 1), serial=42, repurposed=True
+    )
+
+
+def test_it_issues_a_linked_new_code_when_a_pack_is_repurposed(parties):
+    pack = _received(parties)
+    new_code = _new_code()
+    result = record(
+        pack,
+        "repurpose",
+        parties["utilizer"],
+        minutes=12,
+        details={"new_code": new_code, "declared_use": "通信基站备用电源"},
+    )
+    assert result.ok, result.errors
+    unit = Battery.objects.get(code=new_code)
+    assert unit.original == pack and unit.holder == parties["utilizer"]
+    assert unit.state == State.REGISTERED and chain_verify(unit).ok
+    pack.refresh_from_db()
+    assert pack.state == State.REPURPOSED and chain_verify(pack).ok
+
+
+def test_it_flags_a_declared_prohibited_use_for_enforcement(parties):
+    pack = _received(parties)
+    result = record(
+        pack,
+        "repurpose",
+        parties["utilizer"],
+        minutes=12,
+        details={"new_code": _new_code(), "declared_use": "电动自行车电池"},
+    )
+    assert result.ok
+    assert result.events[0].details["prohibited_use"] is True
+
+
+def test_it_refuses_a_repurposing_without_a_valid_new_code(parties):
+    pack = _received(parties)
+    result = record(
+        pack,
+        "repurpose",
+        parties["utilizer"],
+        minutes=12,
+        details={"new_code": pack.code, "declared_use": "储能"},
+    )
+    assert [(e.field, e.code) for e in result.errors] == [("new_code", "repurpose.code_form")]
+
+
+def test_the_receiver_of_an_open_handover_sees_the_pack(parties):
+    pack = drive_to_scrapped(pack_create(parties["producer"]), parties)
+    assert not Battery.objects.for_scope(_scope(parties["utilizer"])).filter(pk=pack.pk).exists()
+    record(
+        pack,
+        "handover",
+        parties["dismantler"],
+        minutes=10,
+        counterparty_uscc=parties["utilizer"].uscc,
+    )
+    assert Battery.objects.for_scope(_scope(parties["utilizer"])).filter(pk=pack.pk).exists()
+
+
+def _scope(enterprise):
+    from enterprises.scoping import Scope
+
+    return Scope(enterprise_id=enterprise.pk)
+
+
+def test_it_refuses_reports_from_a_suspended_enterprise(parties):
+    pack = pack_create(parties["producer"])
+    parties["producer"].status = "suspended"
+    parties["producer"].save()
+    result = record(pack, "produce", parties["producer"])
+    assert [e.code for e in result.errors] == ["event.reporter_not_approved"]

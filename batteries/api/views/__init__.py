@@ -1,0 +1,1 @@
+"""Endpoints of the digital-identity API, one module per resource."""

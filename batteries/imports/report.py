@@ -1,0 +1,111 @@
+"""Row errors streamed to a CSV report on disk, counters, and progress written as we go."""
+
+import csv
+import os
+import tempfile
+from dataclasses import asdict, dataclass, field
+
+from django.db import connections
+from django.utils.translation import gettext_lazy as _
+
+from batteries.models import ImportBatch
+
+SAMPLE_SIZE = 100
+REPORT_HEADER = (_("行号"), _("字段"), _("错误代码"), _("错误说明"), _("原始值"))
+# A cell starting with one of these is a formula to Excel: never let a file inject one.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _safe(value: object) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+@dataclass
+class Counters:
+    rows_done: int = 0
+    rows_created: int = 0
+    rows_duplicate: int = 0
+    rows_failed: int = 0
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class ErrorReport:
+    """Write every row error to a temporary CSV (UTF-8 with BOM); keep the first 100."""
+
+    sample: list[dict] = field(default_factory=list)
+    errors: int = 0
+    path: str = ""
+
+    def __post_init__(self):
+        handle, self.path = tempfile.mkstemp(prefix="import-errors-", suffix=".csv")
+        self._file = os.fdopen(handle, "w", encoding="utf-8-sig", newline="")
+        self._writer = csv.writer(self._file)
+        self._writer.writerow([str(title) for title in REPORT_HEADER])
+
+    def add(self, *, row: int, field: str, code: str, message, value: object = "") -> None:
+        """Record one error of a row; `message` may be lazy and is translated now."""
+        text = str(message)
+        self._writer.writerow([row, _safe(field), code, _safe(text), _safe(value)])
+        self.errors += 1
+        if len(self.sample) < SAMPLE_SIZE:
+            self.sample.append(
+                {"row": row, "field": field, "code": code, "message": text, "value": str(value)}
+            )
+
+    def close(self) -> str | None:
+        """Close the file; return its path if it holds errors, else delete it."""
+        self._file.close()
+        if self.errors:
+            return self.path
+        self.discard()
+        return None
+
+    def discard(self) -> None:
+        if not self._file.closed:
+            self._file.close()
+        if os.path.exists(self.path):
+            os.unlink(self.path)
+
+
+class Progress:
+    """Write a batch's counters with one UPDATE.
+
+    Inside a long all-or-nothing transaction the poller could not see the numbers, so
+    `open_side_channel` switches to a second connection in autocommit mode until closed.
+    """
+
+    def __init__(self, batch_id: int):
+        self.batch_id = batch_id
+        self._side = None
+
+    def save(self, counters: Counters, **extra) -> None:
+        values = counters.as_dict() | extra
+        if self._side is None:
+            ImportBatch.objects.filter(pk=self.batch_id).update(**values)
+            return
+        columns = ", ".join(f"{name} = %s" for name in values)
+        with self._side.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE batteries_importbatch SET {columns} WHERE id = %s",
+                [*values.values(), self.batch_id],
+            )
+
+    def open_side_channel(self) -> None:
+        self._side = connections.create_connection("default")
+
+    def close_side_channel(self) -> None:
+        if self._side is not None:
+            self._side.close()
+            self._side = None
+
+
+class ImportRejected(Exception):
+    """The whole file is refused before or while running; nothing more is imported."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = str(message)
