@@ -85,17 +85,12 @@ class BatteryQuerySet(ScopedQuerySet):
             return models.Q(holder__province=scope.province) | models.Q(
                 manufacturer__province=scope.province
             )
-        # Reporter, holder or counterparty at any time: a receiver asked to confirm a
-        # handover must see the pack before it holds it.
-        held = LifecycleEvent.objects.filter(
-            models.Q(reporter_id=scope.enterprise_id)
-            | models.Q(holder_after_id=scope.enterprise_id)
-            | models.Q(counterparty_id=scope.enterprise_id)
-        ).values("battery_id")
-        return (
-            models.Q(manufacturer_id=scope.enterprise_id)
-            | models.Q(holder_id=scope.enterprise_id)
-            | models.Q(pk__in=held)
+        # Maker, reporter, holder or counterparty at any time, through the access table
+        # (a receiver asked to confirm a handover must see the pack before it holds it).
+        return models.Q(
+            pk__in=BatteryAccess.objects.filter(enterprise_id=scope.enterprise_id).values(
+                "battery_id"
+            )
         )
 
 
@@ -117,7 +112,11 @@ class Battery(models.Model):
     serial = models.CharField(_("序列号"), max_length=7)
     manufacturer_code = models.CharField(_("厂商代码"), max_length=3)
     manufacturer = models.ForeignKey(
-        Enterprise, on_delete=models.PROTECT, related_name="+", verbose_name=_("生产企业")
+        Enterprise,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("生产企业"),
+        db_index=False,
     )
     parent = models.ForeignKey(
         "self",
@@ -141,7 +140,11 @@ class Battery(models.Model):
         _("状态"), max_length=20, choices=State.choices, default=State.REGISTERED
     )
     holder = models.ForeignKey(
-        Enterprise, on_delete=models.PROTECT, related_name="+", verbose_name=_("当前持有企业")
+        Enterprise,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("当前持有企业"),
+        db_index=False,
     )
     vehicle = models.ForeignKey(
         Vehicle,
@@ -166,7 +169,6 @@ class Battery(models.Model):
             models.Index(fields=["holder", "state"], name="battery_holder_state"),
             models.Index(fields=["manufacturer", "state"], name="battery_mfr_state"),
             models.Index(fields=["state", "updated_at"], name="battery_state_updated"),
-            models.Index(fields=["vehicle"], name="battery_vehicle"),
             # Prefix search on codes (LIKE 'D01PB%') in lists and the admin.
             models.Index(
                 fields=["code"], name="battery_code_prefix", opclasses=["varchar_pattern_ops"]
@@ -240,13 +242,19 @@ class LifecycleEvent(models.Model):
     pack's previous event), so altering any stored event breaks the chain from there on.
     """
 
-    battery = models.ForeignKey(Battery, on_delete=models.PROTECT, related_name="events")
+    battery = models.ForeignKey(
+        Battery, on_delete=models.PROTECT, related_name="events", db_index=False
+    )
     seq = models.PositiveIntegerField(_("序号"))
     kind = models.CharField(_("事件类型"), max_length=20, choices=EventKind.choices)
     occurred_at = models.DateTimeField(_("发生时间"))
     reported_at = models.DateTimeField(_("上报时间"), default=timezone.now)
     reporter = models.ForeignKey(
-        Enterprise, on_delete=models.PROTECT, related_name="+", verbose_name=_("上报企业")
+        Enterprise,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("上报企业"),
+        db_index=False,
     )
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -255,6 +263,7 @@ class LifecycleEvent(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("上报人"),
+        db_index=False,
     )
     counterparty = models.ForeignKey(
         Enterprise,
@@ -263,6 +272,7 @@ class LifecycleEvent(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("对方企业"),
+        db_index=False,
     )
     vehicle = models.ForeignKey(
         Vehicle,
@@ -301,7 +311,11 @@ class LifecycleEvent(models.Model):
     details = models.JSONField(_("附加信息"), default=dict, blank=True)
     state_after = models.CharField(_("事件后状态"), max_length=20, choices=State.choices)
     holder_after = models.ForeignKey(
-        Enterprise, on_delete=models.PROTECT, related_name="+", verbose_name=_("事件后持有企业")
+        Enterprise,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("事件后持有企业"),
+        db_index=False,
     )
     prev_hash = models.CharField(max_length=64, blank=True)
     hash = models.CharField(max_length=64)
@@ -318,8 +332,6 @@ class LifecycleEvent(models.Model):
         indexes = [
             models.Index(fields=["kind", "occurred_at"], name="event_kind_occurred"),
             models.Index(fields=["reporter", "reported_at"], name="event_reporter_reported"),
-            models.Index(fields=["holder_after"], name="event_holder_after"),
-            models.Index(fields=["counterparty"], name="event_counterparty"),
         ]
 
     def __str__(self) -> str:
@@ -445,3 +457,24 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class BatteryAccess(models.Model):
+    """That an enterprise was ever party to a pack (maker, reporter, holder, counterparty).
+
+    Written by the services with every registration and event, so the enterprise scope of
+    packs is one index range scan instead of a search through the events table.
+    """
+
+    pk = models.CompositePrimaryKey("enterprise", "battery")
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    battery = models.ForeignKey(Battery, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("电池访问关系")
+        verbose_name_plural = _("电池访问关系")
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} ↔ {self.battery_id}"

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions
 from rest_framework.pagination import CursorPagination
+from rest_framework.throttling import UserRateThrottle
 from rest_framework.views import exception_handler as drf_exception_handler
 
 
@@ -31,3 +32,17 @@ class CreatedCursorPagination(CursorPagination):
     ordering = "-pk"
     page_size_query_param = "page_size"
     max_page_size = 1000
+
+
+class CallerRateThrottle(UserRateThrottle):
+    """Rate-limit each API key and each signed-in user separately.
+
+    API-key callers have no user id, so DRF's UserRateThrottle would put every key of every
+    enterprise into one shared bucket.
+    """
+
+    def get_cache_key(self, request, view):
+        api_key = getattr(request.user, "api_key", None)
+        if api_key is not None:
+            return self.cache_format % {"scope": self.scope, "ident": f"key-{api_key.pk}"}
+        return super().get_cache_key(request, view)

@@ -8,12 +8,13 @@ states, bindings and handovers with a constant number of SQL statements per batc
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from batteries import rules
 from batteries.models import Battery, LifecycleEvent
+from batteries.services.access import access_grant, event_parties
 from batteries.services.chain import event_content
 from batteries.services.lookups import BatchContext
 from batteries.services.repurpose import repurpose_details, repurpose_problem, repurposed_unit
@@ -243,16 +244,41 @@ class _BatchWriter:
         """Write events, then what refers to them, then the packs' new state."""
         self.ctx.flush_vehicles()
         LifecycleEvent.objects.bulk_create(self.events, batch_size=2000)
+        parties = event_parties(self.events)
         if self.recoded:
             Battery.objects.bulk_create([unit for unit, _ in self.recoded])
             LifecycleEvent.objects.bulk_create([first for _, first in self.recoded])
+            parties |= event_parties(first for _, first in self.recoded)
+        access_grant(parties)
         self.ctx.flush_relations()
         _batteries_update(list(self.touched.values()))
 
 
+_UPDATE_PACKS = """
+UPDATE batteries_battery AS b SET state = v.state, holder_id = v.holder_id,
+    vehicle_id = v.vehicle_id, last_seq = v.last_seq, last_hash = v.last_hash,
+    last_occurred_at = v.last_occurred_at, updated_at = v.updated_at
+FROM unnest(%s::bigint[], %s::varchar[], %s::bigint[], %s::bigint[], %s::integer[],
+            %s::varchar[], %s::timestamptz[], %s::timestamptz[])
+    AS v(id, state, holder_id, vehicle_id, last_seq, last_hash, last_occurred_at, updated_at)
+WHERE b.id = v.id
+"""
+
+
 def _batteries_update(batteries: list[Battery]) -> None:
-    Battery.objects.bulk_update(
-        batteries,
-        ["state", "holder", "vehicle", "last_seq", "last_hash", "last_occurred_at", "updated_at"],
-        batch_size=2000,
-    )
+    """Write the packs' new state in one statement (bulk_update's CASE is ~30x slower)."""
+    if not batteries:
+        return
+    columns = [
+        [b.pk for b in batteries],
+        [b.state for b in batteries],
+        [b.holder.pk for b in batteries],
+        # New vehicles got their keys at flush, after the pack objects were changed.
+        [b.vehicle.pk if b.vehicle is not None else None for b in batteries],
+        [b.last_seq for b in batteries],
+        [b.last_hash for b in batteries],
+        [b.last_occurred_at for b in batteries],
+        [b.updated_at for b in batteries],
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(_UPDATE_PACKS, columns)

@@ -30,13 +30,7 @@ class BatchContext:
     @classmethod
     def load(cls, *, items, reporter: Enterprise) -> "BatchContext":
         codes = {item.code for item in items}
-        batteries = {
-            b.code: b
-            for b in Battery.objects.select_for_update(of=("self",))
-            .select_related("holder", "vehicle")
-            .filter(code__in=codes)
-            .order_by("pk")
-        }
+        batteries = _locked_batteries(codes)
         usccs = {normalize_uscc(i.counterparty_uscc) for i in items if i.counterparty_uscc}
         enterprises = {e.uscc: e for e in Enterprise.objects.approved().filter(uscc__in=usccs)}
         ids = [e.pk for e in enterprises.values()]
@@ -74,6 +68,12 @@ class BatchContext:
         )
 
     # --- reading ------------------------------------------------------------------------
+
+    @property
+    def reporter_roles(self) -> frozenset[str]:
+        if not hasattr(self, "_reporter_roles"):
+            self._reporter_roles = frozenset(self.reporter.roles)
+        return self._reporter_roles
 
     def counterparty(self, item) -> Enterprise | None:
         if not item.counterparty_uscc:
@@ -119,7 +119,7 @@ class BatchContext:
         handover = self.open_handovers.get(battery.pk)
         return rules.PackFacts(
             state=battery.state,
-            reporter_roles=frozenset(self.reporter.roles),
+            reporter_roles=self.reporter_roles,
             reporter_is_holder=battery.holder_id == self.reporter.pk,
             counterparty_roles=frozenset(counterparty.roles) if counterparty else None,
             counterparty_owns_outlet=bool(counterparty and counterparty.pk in self.outlet_owners),
@@ -194,3 +194,35 @@ class BatchContext:
             self.dirty_handovers, ["status", "resolution_event", "resolved_at"]
         )
         Handover.objects.bulk_create(self.new_handovers)
+
+
+def _locked_batteries(codes: set[str]) -> dict[str, Battery]:
+    """Lock the batch's packs (in key order, so concurrent batches cannot deadlock).
+
+    Holders and vehicles are loaded once each for the whole batch rather than joined per
+    pack: a 10,000-pack batch usually has a handful of distinct holders.
+    """
+    batteries = list(
+        Battery.objects.select_for_update()
+        .only(
+            "pk",
+            "code",
+            "state",
+            "holder_id",
+            "vehicle_id",
+            "last_seq",
+            "last_hash",
+            "last_occurred_at",
+            "mass_kg",
+            "capacity_wh",
+            "updated_at",
+        )
+        .filter(code__in=codes)
+        .order_by("pk")
+    )
+    holders = Enterprise.objects.in_bulk({b.holder_id for b in batteries})
+    vehicles = Vehicle.objects.in_bulk({b.vehicle_id for b in batteries if b.vehicle_id})
+    for battery in batteries:
+        battery.holder = holders[battery.holder_id]
+        battery.vehicle = vehicles.get(battery.vehicle_id)
+    return {b.code: b for b in batteries}

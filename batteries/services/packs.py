@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from batteries.models import Battery, EventKind, LifecycleEvent, State
+from batteries.services.access import access_grant
 from batteries.services.chain import event_content
 from batteries.services.events import ItemError, reporter_refusal
 from common.battery_code import CHEMISTRIES, parse_battery_code
@@ -264,3 +265,4 @@ def _save(batteries, *, reporter, user, channel, import_batch, now) -> None:
             [b for b in batteries if b.product_type == level], batch_size=2000
         )
     LifecycleEvent.objects.bulk_create(events, batch_size=2000)
+    access_grant((reporter.pk, battery.pk) for battery in batteries)

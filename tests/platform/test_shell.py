@@ -102,3 +102,21 @@ def test_it_gives_each_role_its_menu(client, admin_a, national_regulator):
     assert reverse("admin:index") not in body
     client.force_login(national_regulator)
     assert reverse("admin:index") in client.get(reverse("home")).content.decode()
+
+
+def test_each_api_key_has_its_own_rate_limit_bucket(enterprise_a, enterprise_b, rf):
+    from config.api import CallerRateThrottle
+    from enterprises.api.authentication import ApiKeyUser
+    from enterprises.models import EnterpriseApiKey
+
+    keys = [
+        EnterpriseApiKey.objects.create_key(name="k", enterprise=e)[0]
+        for e in (enterprise_a, enterprise_b)
+    ]
+    throttle = CallerRateThrottle()
+    cache_keys = set()
+    for key in keys:
+        request = rf.get("/api/v1/whoami")
+        request.user = ApiKeyUser(key)
+        cache_keys.add(throttle.get_cache_key(request, view=None))
+    assert len(cache_keys) == 2
