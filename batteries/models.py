@@ -169,10 +169,6 @@ class Battery(models.Model):
             models.Index(fields=["holder", "state"], name="battery_holder_state"),
             models.Index(fields=["manufacturer", "state"], name="battery_mfr_state"),
             models.Index(fields=["state", "updated_at"], name="battery_state_updated"),
-            # Prefix search on codes (LIKE 'D01PB%') in lists and the admin.
-            models.Index(
-                fields=["code"], name="battery_code_prefix", opclasses=["varchar_pattern_ops"]
-            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -10,9 +10,9 @@ the generated national data set (bench/generate.py, files under var/bench/), it 
   (a)  raw COPY of the packs file's rows into a plain table with batteries_battery's columns
        (no validation, no hashing; the Python side only slices the code into columns);
   (a') the same into a table with batteries_battery's indexes and checks (LIKE … INCLUDING ALL);
-  (a") the same rows and one register event each into copies of batteries_battery and
-       batteries_lifecycleevent with all their indexes, checks and foreign keys: the writes
-       the pipeline makes, at raw COPY speed (what the pipeline cannot go below);
+  (a") the same rows, one register event and one access row each into copies of
+       batteries_battery, batteries_lifecycleevent and batteries_batteryaccess with all their
+       indexes, checks and foreign keys: the writes the pipeline makes, at raw COPY speed;
   (b)  the real import (`import_batch_run`: the Celery task's body) of the --packs file:
        validation, hashing, staging COPY, INSERT … ON CONFLICT, one register event per pack;
        and of a --small file of other codes, to show that peak memory does not grow with size;
@@ -167,7 +167,7 @@ def _report(results: dict[str, dict], args) -> None:
     rows = [
         _row(f"(a)  raw COPY, plain table, {big} rows", results["a"]),
         _row("(a') raw COPY, same indexes as batteries_battery", results["a2"]),
-        _row('(a") raw COPY of packs + register events, same indexes + FKs', results["a3"]),
+        _row('(a") raw COPY of packs + events + access, same indexes + FKs', results["a3"]),
         _row(f"(b)  import {big} packs (+ register events)", results["b"]),
         _row(f"(b)  import {small} other packs", results["b_small"]),
         _row(f"(c)  re-import the {big} file (all duplicates)", results["c"]),
@@ -192,7 +192,7 @@ def _report(results: dict[str, dict], args) -> None:
     for key, name, what in (
         ("a", "a ", f"plain table; target ≥ {RATIO_TARGET}"),
         ("a2", "a'", "same indexes as batteries_battery"),
-        ("a3", 'a"', "the same writes: packs + register events, indexes, FKs"),
+        ("a3", 'a"', "the same writes: packs, events, access rows, indexes, FKs"),
     ):
         by_wall = results["b"]["rows"] / results["b"]["seconds"]
         by_wall /= results[key]["rows"] / results[key]["seconds"]
@@ -332,7 +332,8 @@ EVENT_COLUMNS = (
     "counterparty_id, vehicle_id, outlet_id, document_ref, channel, import_batch_id, voids_id, "
     "details, state_after, holder_after_id, prev_hash, hash"
 )
-BATTERY, EVENT = "bench_raw_battery", "bench_raw_event"
+BATTERY, EVENT, ACCESS = "bench_raw_battery", "bench_raw_event", "bench_raw_access"
+CLONES = {"batteries_battery": BATTERY, "batteries_lifecycleevent": EVENT}
 
 
 def _raw_tables(target: str) -> None:
@@ -341,20 +342,22 @@ def _raw_tables(target: str) -> None:
 
     like = "" if target == "plain" else "INCLUDING ALL"
     with connection.cursor() as cursor:
-        cursor.execute(f"DROP TABLE IF EXISTS {EVENT}, {BATTERY}")
+        cursor.execute(f"DROP TABLE IF EXISTS {ACCESS}, {EVENT}, {BATTERY}")
         cursor.execute(f"CREATE TABLE {BATTERY} (LIKE batteries_battery {like})")
         if target != "full":
             return
         cursor.execute(f"CREATE TABLE {EVENT} (LIKE batteries_lifecycleevent INCLUDING ALL)")
-        for source, clone in (("batteries_battery", BATTERY), ("batteries_lifecycleevent", EVENT)):
+        cursor.execute(f"CREATE TABLE {ACCESS} (LIKE batteries_batteryaccess INCLUDING ALL)")
+        tables = {**CLONES, "batteries_batteryaccess": ACCESS}
+        for source, clone in tables.items():
             cursor.execute(
                 "SELECT pg_get_constraintdef(oid) FROM pg_constraint "
                 "WHERE conrelid = %s::regclass AND contype = 'f'",
                 [source],
             )
             for (definition,) in cursor.fetchall():
-                definition = definition.replace("batteries_battery(", f"{BATTERY}(")
-                definition = definition.replace("batteries_lifecycleevent(", f"{EVENT}(")
+                for original, copy in CLONES.items():
+                    definition = definition.replace(f"{original}(", f"{copy}(")
                 cursor.execute(f"ALTER TABLE {clone} ADD {definition}")
 
 
@@ -386,12 +389,15 @@ def _raw_copy(path: Path, *, target: str, enterprise_id: int, user_id: int, batc
                         )
                     )
                 if target == "full":
+                    numbers = range(rows + 1, rows + 1 + len(block))
                     with cursor.copy(f"COPY {EVENT} ({EVENT_COLUMNS}) FROM STDIN") as copy:
-                        first = rows + 1
-                        copy.write("".join(f"{n}{event}" for n in range(first, first + len(block))))
+                        copy.write("".join(f"{n}{event}" for n in numbers))
+                    access = f"COPY {ACCESS} (enterprise_id, battery_id) FROM STDIN"
+                    with cursor.copy(access) as copy:
+                        copy.write("".join(f"{enterprise_id}\t{n}\n" for n in numbers))
             rows += len(block)
     with connection.cursor() as cursor:
-        cursor.execute(f"DROP TABLE IF EXISTS {EVENT}, {BATTERY}")
+        cursor.execute(f"DROP TABLE IF EXISTS {ACCESS}, {EVENT}, {BATTERY}")
     return {"rows": rows, "rss_mb": _rss_mb(), **clocks.as_dict()}
 
 
@@ -458,7 +464,8 @@ def _import(params: dict) -> dict:
 def _capture_timings(into: dict) -> None:
     class Capture(logging.Handler):
         def emit(self, record: logging.LogRecord) -> None:
-            into.update(record.args[2])
+            if "seconds per step" in record.msg:
+                into.update(record.args[2])
 
     logger = logging.getLogger("batteries.imports.services")
     logger.setLevel(logging.INFO)

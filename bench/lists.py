@@ -348,50 +348,55 @@ def scenarios(client: Client, n: int, *, filters: list[str], codes: list[str]) -
     return result
 
 
-def count_costs(parties: dict) -> list[list]:
-    """Time COUNT(*) over the rows each list walks, as page-number pagination would."""
-    import psycopg
+def count_costs() -> None:
+    """Print, as JSON rows, what COUNT(*) of the lists' querysets costs (Django subprocess).
 
-    producer = parties["producers"][0]
-    scoped = (
-        "manufacturer_id = {e} OR holder_id = {e} OR id IN (SELECT battery_id FROM "
-        "batteries_lifecycleevent WHERE reporter_id = {e} OR holder_after_id = {e})"
-    )
-    queries = [
-        ("national, all packs", "TRUE"),
+    The querysets are the API's own (scoped selector + FilterSet), so this is exactly the
+    count page-number pagination would add to every page.
+    """
+    import django
+
+    django.setup()
+    from django.db import OperationalError
+
+    from batteries.filters import BatteryFilterSet
+    from batteries.models import Battery
+    from batteries.selectors import pack_list
+    from enterprises.models import Enterprise, User
+    from enterprises.scoping import Scope
+
+    national = User.objects.get(username="bench-miit")
+    ids = dict(Enterprise.objects.filter(name__in=PARTIES).values_list("name", "pk"))
+    querysets = [
+        ("national, all packs", pack_list(user=national)),
         (
-            "national, state=sold & holder province 44",
-            "state = 'sold' AND holder_id IN "
-            "(SELECT id FROM enterprises_enterprise WHERE province = '44')",
+            "national, state=sold & holder_province=44",
+            BatteryFilterSet(
+                {"state": "sold", "holder_province": "44"}, queryset=pack_list(user=national)
+            ).qs,
         ),
-        ("producer's scope", scoped.format(e=producer)),
-        ("scope of a utilizer that held 100 packs", scoped.format(e=parties["rare"])),
+        ("producer's scope", Battery.objects.for_scope(Scope(enterprise_id=ids["基准电池一"]))),
+        (
+            "scope of a utilizer that held 100 packs",
+            Battery.objects.for_scope(Scope(enterprise_id=ids["基准小型综合利用"])),
+        ),
     ]
     rows = []
-    with psycopg.connect(host=socket_dir(), user="postgres", dbname=DB_NAME) as conn:
-        conn.autocommit = True
-        conn.execute(f"SET statement_timeout = {STATEMENT_TIMEOUT_MS}")
-        for label, where in queries:
-            rows.append([f"COUNT(*) {label}", *_timed_count(conn, where)])
-        estimate = conn.execute(
-            "SELECT reltuples::bigint FROM pg_class WHERE relname = 'batteries_battery'"
-        ).fetchone()[0]
+    for label, queryset in querysets:
+        try:
+            queryset.count()  # warm the cache as the pages were
+            started = time.perf_counter()
+            total = f"{queryset.count():,}"
+            ms = f"{(time.perf_counter() - started) * 1000:,.0f}"
+        except OperationalError:  # the statement timeout
+            total, ms = "-", f"> {STATEMENT_TIMEOUT_MS:,} (cancelled)"
+        rows.append([f"COUNT(*) {label}", total, ms])
+    estimate = Battery.objects.raw(
+        "SELECT 1 AS id, reltuples::bigint AS n FROM pg_class WHERE relname = %s",
+        [Battery._meta.db_table],
+    )[0].n
     rows.append(["pg_class.reltuples (estimate)", f"{estimate:,}", "<1"])
-    return rows
-
-
-def _timed_count(conn, where: str) -> list[str]:
-    """Return the row count and its time in ms (warm cache), or the statement timeout."""
-    import psycopg
-
-    sql = f"SELECT count(*) FROM batteries_battery WHERE {where}"
-    try:
-        conn.execute(sql).fetchone()  # warm the cache as the pages were
-        started = time.perf_counter()
-        total = conn.execute(sql).fetchone()[0]
-    except psycopg.errors.QueryCanceled:
-        return ["-", f"> {STATEMENT_TIMEOUT_MS:,} (cancelled)"]
-    return [f"{total:,}", f"{(time.perf_counter() - started) * 1000:,.0f}"]
+    print(json.dumps(rows, ensure_ascii=False))
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -410,6 +415,7 @@ def prepare(args: argparse.Namespace) -> dict:
     url = database_url(DB_NAME)
     if not args.rebuild and loaded_packs() == args.packs:
         print(f"bench.lists: reusing {DB_NAME} with {args.packs:,} packs (--rebuild reloads)")
+        django_run(url, "manage.py", "migrate", "--noinput", "-v0")  # new indexes, if any
         return _credentials(url)
     print(f"bench.lists: loading {args.packs:,} packs into {DB_NAME} …")
     database_recreate(DB_NAME)
@@ -478,8 +484,9 @@ def main(argv: list[str]) -> None:
         ["caller", "request", "n", "srv p50", "srv p95", "client p95", f"p95<{TARGET_P95_MS:.0f}"],
         rows,
     )
+    counts = django_run(url, "-m", "bench.lists", "--count").splitlines()[-1]
     print_table(
-        "What counting would cost instead (ms)", ["query", "rows", "ms"], count_costs(parties)
+        "What counting would cost instead (ms)", ["query", "rows", "ms"], json.loads(counts)
     )
 
 
@@ -488,5 +495,7 @@ if __name__ == "__main__":
         seed()
     elif sys.argv[1:] == ["--credentials"]:
         credentials()
+    elif sys.argv[1:] == ["--count"]:
+        count_costs()
     else:
         main(sys.argv[1:])

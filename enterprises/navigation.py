@@ -25,7 +25,7 @@ ITEMS: list[NavItem] = [
     NavItem(_("电池包"), "batteries:pack_list", EVERYONE),
     NavItem(_("编码校验"), "batteries:code_check", EVERYONE),
     NavItem(_("待我确认的移交"), "batteries:handover_inbox", ENTERPRISE),
-    NavItem(_("数据导入"), "batteries:import_list", ENTERPRISE),
+    NavItem(_("数据导入"), "batteries:import_list", EVERYONE),
     NavItem(_("API 文档"), "api_docs", EVERYONE),
     NavItem(_("管理后台"), "admin:index", REGULATOR),
     NavItem(_("回收服务网点"), "enterprises:outlet_list", ENTERPRISE),

@@ -5,12 +5,14 @@ duplicates, manufacturer code owned by the reporter, parent known, held by the r
 a higher level), then the valid rows are COPYed into a temporary staging table and inserted:
 
     WITH ins AS (INSERT INTO batteries_battery … SELECT … FROM stage ON CONFLICT (code)
-                 DO NOTHING RETURNING id, last_hash)
-    INSERT INTO batteries_lifecycleevent … SELECT … FROM ins
+                 DO NOTHING RETURNING id, last_hash),
+         ev AS (INSERT INTO batteries_lifecycleevent … SELECT … FROM ins RETURNING battery_id)
+    INSERT INTO batteries_batteryaccess … SELECT reporter, battery_id FROM ev
 
-so the register event is written only for the packs this statement inserted, and the event
-hash travels as the pack's `last_hash` (no join back to the staging table). Parents are
-inserted before children (one statement per level present in the chunk).
+so the register event (and the reporter's access row, as `packs_register` writes them) is
+written only for the packs this statement inserted, and the event hash travels as the pack's
+`last_hash` (no join back to the staging table). Parents are inserted before children (one
+statement per level present in the chunk).
 """
 
 import itertools

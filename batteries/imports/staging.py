@@ -68,14 +68,20 @@ WITH ins AS (
     ORDER BY s.rownum
     ON CONFLICT (code) DO NOTHING
     RETURNING id, last_hash
+), ev AS (
+    INSERT INTO batteries_lifecycleevent (
+        battery_id, seq, kind, occurred_at, reported_at, reporter_id, reported_by_id,
+        counterparty_id, vehicle_id, outlet_id, document_ref, channel, import_batch_id,
+        voids_id, details, state_after, holder_after_id, prev_hash, hash)
+    SELECT id, 1, %(register)s, %(now)s, %(now)s, %(reporter)s, %(user)s, NULL, NULL, NULL,
+        '', %(channel)s, %(batch)s, NULL, '{{}}'::jsonb, %(registered)s, %(reporter)s, '',
+        last_hash
+    FROM ins
+    RETURNING battery_id
 )
-INSERT INTO batteries_lifecycleevent (
-    battery_id, seq, kind, occurred_at, reported_at, reporter_id, reported_by_id,
-    counterparty_id, vehicle_id, outlet_id, document_ref, channel, import_batch_id, voids_id,
-    details, state_after, holder_after_id, prev_hash, hash)
-SELECT id, 1, %(register)s, %(now)s, %(now)s, %(reporter)s, %(user)s, NULL, NULL, NULL, '',
-    %(channel)s, %(batch)s, NULL, '{{}}'::jsonb, %(registered)s, %(reporter)s, '', last_hash
-FROM ins
+INSERT INTO batteries_batteryaccess (enterprise_id, battery_id)
+SELECT %(reporter)s, battery_id FROM ev
+ON CONFLICT DO NOTHING
 """
 
 LOST_SQL = f"""

@@ -31,3 +31,10 @@ def other_producer(db):
 @pytest.fixture
 def other_user(other_producer):
     return user_of("enterprise_admin", enterprise=other_producer)
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Keep uploaded files and error reports of each test in its own temporary folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT

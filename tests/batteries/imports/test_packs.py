@@ -135,6 +135,15 @@ def test_an_imported_pack_has_the_same_verifiable_hash_chain_as_a_form_registere
     assert imported.last_hash == event.hash and imported.state == State.REGISTERED
 
 
+def test_the_producer_finds_its_imported_packs_in_its_own_pack_list(producer_user, other_user):
+    from batteries.selectors import pack_list
+
+    import_file(producer_user, csv_bytes([[GOOD_1, "", "", ""], [GOOD_4, "", "", ""]]))
+
+    assert {b.code for b in pack_list(user=producer_user)} == {GOOD_1, GOOD_4}
+    assert not pack_list(user=other_user).exists()
+
+
 def test_it_reads_a_gb18030_csv_as_saved_by_excel_on_chinese_windows(producer_user):
     content = csv_bytes([[GOOD_1, "", "450", ""], ["坏编码", "", "", ""]], encoding="gb18030")
 
