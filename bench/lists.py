@@ -162,6 +162,7 @@ def load_packs(parties: dict, count: int) -> float:
         conn.execute(BATTERIES_SQL)
         conn.execute(REGISTER_EVENTS_SQL)
         conn.execute(latest_events_sql())
+        conn.execute(ACCESS_SQL)
         conn.execute("SET session_replication_role = origin")
     with psycopg.connect(host=socket_dir(), user="postgres", dbname=DB_NAME) as conn:
         conn.autocommit = True
@@ -244,6 +245,17 @@ REGISTER_EVENTS_SQL = f"""
            '', 'system', '{{}}'::jsonb, 'registered', manufacturer_id, '',
            encode(sha256(convert_to(code || '#1', 'UTF8')), 'hex')
     FROM batteries_battery ORDER BY id
+"""
+
+
+# What the services record with every registration and event: the enterprise read scope.
+ACCESS_SQL = """
+    INSERT INTO batteries_batteryaccess (enterprise_id, battery_id)
+    SELECT reporter_id, battery_id FROM batteries_lifecycleevent
+    UNION SELECT holder_after_id, battery_id FROM batteries_lifecycleevent
+    UNION SELECT counterparty_id, battery_id FROM batteries_lifecycleevent
+        WHERE counterparty_id IS NOT NULL
+    ON CONFLICT DO NOTHING
 """
 
 

@@ -1,12 +1,9 @@
 """Who may open which page of the digital identity. Rows are scoped by the selectors."""
 
-from functools import wraps
-
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import Enterprise
+from enterprises.views.access import regulator_required, requires
 
 
 def acts_for_enterprise(user) -> bool:
@@ -20,21 +17,8 @@ def acts_for_enterprise(user) -> bool:
     )
 
 
-def _requires(test, message):
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapper(request, *args, **kwargs):
-            if not test(request.user):
-                raise PermissionDenied(message)
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
-
-
-approved_enterprise_required = _requires(
+approved_enterprise_required = requires(
     acts_for_enterprise, _("仅限已获批准企业的用户办理（企业审核通过后可用）。")
 )
-regulator_required = _requires(lambda user: user.is_regulator, _("仅限监管人员访问。"))
+
+__all__ = ["acts_for_enterprise", "approved_enterprise_required", "regulator_required"]

@@ -7,7 +7,9 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 
-def _requires(test, message):
+def requires(test, message):
+    """Return a view decorator: log in first, then refuse (403) unless test(user) holds."""
+
     def decorator(view):
         @wraps(view)
         @login_required
@@ -21,9 +23,9 @@ def _requires(test, message):
     return decorator
 
 
-regulator_required = _requires(lambda user: user.is_regulator, _("仅限监管人员访问。"))
-enterprise_user_required = _requires(lambda user: bool(user.enterprise_id), _("仅限企业用户访问。"))
-enterprise_admin_required = _requires(
+regulator_required = requires(lambda user: user.is_regulator, _("仅限监管人员访问。"))
+enterprise_user_required = requires(lambda user: bool(user.enterprise_id), _("仅限企业用户访问。"))
+enterprise_admin_required = requires(
     lambda user: bool(user.enterprise_id) and user.is_enterprise_admin,
     _("仅限企业管理员访问。"),
 )
