@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from batteries import rules
 from batteries.models import Battery, LifecycleEvent
 from batteries.services.access import access_grant, event_parties
+from batteries.services.bulk import events_copy
 from batteries.services.chain import event_content
 from batteries.services.lookups import BatchContext
 from batteries.services.repurpose import repurpose_details, repurpose_problem, repurposed_unit
@@ -243,7 +244,7 @@ class _BatchWriter:
     def flush(self) -> None:
         """Write events, then what refers to them, then the packs' new state."""
         self.ctx.flush_vehicles()
-        LifecycleEvent.objects.bulk_create(self.events, batch_size=2000)
+        events_copy(self.events)
         parties = event_parties(self.events)
         if self.recoded:
             Battery.objects.bulk_create([unit for unit, _ in self.recoded])
