@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from batteries.models import Battery, EventKind, LifecycleEvent, State
 from batteries.services.access import access_grant
+from batteries.services.bulk import events_copy
 from batteries.services.chain import event_content
 from batteries.services.events import ItemError, reporter_refusal
 from common.battery_code import CHEMISTRIES, parse_battery_code
@@ -264,5 +265,5 @@ def _save(batteries, *, reporter, user, channel, import_batch, now) -> None:
         Battery.objects.bulk_create(
             [b for b in batteries if b.product_type == level], batch_size=2000
         )
-    LifecycleEvent.objects.bulk_create(events, batch_size=2000)
+    events_copy(events)
     access_grant((reporter.pk, battery.pk) for battery in batteries)
