@@ -87,11 +87,11 @@ class BatteryQuerySet(ScopedQuerySet):
             )
         # Maker, reporter, holder or counterparty at any time, through the access table
         # (a receiver asked to confirm a handover must see the pack before it holds it).
-        return models.Q(
-            pk__in=BatteryAccess.objects.filter(enterprise_id=scope.enterprise_id).values(
-                "battery_id"
-            )
-        )
+        # A join (not IN): PostgreSQL then walks the access table's primary key
+        # (enterprise, battery) backwards for "newest first" lists, which stays fast for an
+        # enterprise with a handful of packs among millions. The key is unique per
+        # enterprise, so the join never repeats a pack.
+        return models.Q(access__enterprise_id=scope.enterprise_id)
 
 
 class Battery(models.Model):
@@ -466,7 +466,7 @@ class BatteryAccess(models.Model):
     enterprise = models.ForeignKey(
         Enterprise, on_delete=models.PROTECT, related_name="+", db_index=False
     )
-    battery = models.ForeignKey(Battery, on_delete=models.PROTECT, related_name="+")
+    battery = models.ForeignKey(Battery, on_delete=models.PROTECT, related_name="access")
 
     class Meta:
         verbose_name = _("电池访问关系")
