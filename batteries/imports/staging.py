@@ -1,10 +1,11 @@
 """SQL of the packs pipeline: staging tables, COPY lines and the set-based insert."""
 
 import contextlib
-from datetime import date
 from typing import Protocol
 
 from django.db import DatabaseError, InterfaceError, connection
+
+from batteries.imports.codes import CodeFields
 
 STAGE = "import_pack_stage"
 SEEN = "import_pack_seen"
@@ -14,21 +15,9 @@ STAGE_COLUMNS = (
 )
 
 
-class StagedFields(Protocol):
-    code: str
-    product_type: str
-    battery_type: str
-    chemistry: str
-    spec_code: str
-    trace_code: str
-    production_date: date
-    serial: str
-    manufacturer_code: str
-
-
 class StagedRow(Protocol):
     number: int
-    fields: StagedFields
+    fields: CodeFields
     parent_code: str
     mass_kg: int | None
     capacity_wh: int | None
