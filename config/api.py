@@ -5,7 +5,6 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions
 from rest_framework.pagination import CursorPagination
 from rest_framework.throttling import UserRateThrottle
-from rest_framework.views import exception_handler as drf_exception_handler
 
 
 def _validation_detail(exc: DjangoValidationError):
@@ -19,6 +18,10 @@ def _validation_detail(exc: DjangoValidationError):
 
 def exception_handler(exc, context):
     """Turn Django's ValidationError into HTTP 400 (not 500) and PermissionDenied into 403."""
+    # Imported here, not at module level: rest_framework.views reads DEFAULT_THROTTLE_CLASSES
+    # while its APIView class is defined, and that setting names a class in this module.
+    from rest_framework.views import exception_handler as drf_exception_handler
+
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(detail=_validation_detail(exc))
     elif isinstance(exc, DjangoPermissionDenied):
