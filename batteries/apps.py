@@ -13,7 +13,10 @@ class BatteriesConfig(AppConfig):
     verbose_name = _("电池数字身份")
 
     def ready(self) -> None:
+        from batteries.sql import register_lookups
         from enterprises.roles import EXTRA_PERMISSIONS
+
+        register_lookups()
 
         for kind in ("national", "provincial"):
             EXTRA_PERMISSIONS[kind] += [

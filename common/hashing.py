@@ -1,10 +1,12 @@
 """Canonical SHA-256 hashing for the per-pack event chain (EPCIS-style event hashes)."""
 
+import functools
 import hashlib
 import json
 from datetime import UTC, datetime
 
 
+@functools.lru_cache(maxsize=4096)  # a batch shares its reported_at and often occurred_at
 def canonical_time(value: datetime) -> str:
     """Return an aware datetime as UTC ISO-8601 with microseconds, the one form hashed."""
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

@@ -4,6 +4,8 @@ from collections.abc import Iterable
 
 from django.db import connection
 
+from batteries.sql import array_literal
+
 
 def access_grant(pairs: Iterable[tuple[int, int]]) -> None:
     """Record (enterprise_id, battery_id) pairs in one statement; existing pairs are kept."""
@@ -15,7 +17,7 @@ def access_grant(pairs: Iterable[tuple[int, int]]) -> None:
         cursor.execute(
             "INSERT INTO batteries_batteryaccess (enterprise_id, battery_id) "
             "SELECT * FROM unnest(%s::bigint[], %s::bigint[]) ON CONFLICT DO NOTHING",
-            [list(enterprises), list(batteries)],
+            [array_literal(enterprises), array_literal(batteries)],
         )
 
 
@@ -23,9 +25,9 @@ def event_parties(events) -> set[tuple[int, int]]:
     """Return the access pairs that events create: reporter, new holder, counterparty."""
     pairs = set()
     for event in events:
-        battery_id = event.battery.pk
-        pairs.add((event.reporter.pk, battery_id))
-        pairs.add((event.holder_after.pk, battery_id))
-        if event.counterparty is not None:
-            pairs.add((event.counterparty.pk, battery_id))
+        battery_id = event.battery.pk  # the pack may be new in the batch: no battery_id yet
+        pairs.add((event.reporter_id, battery_id))
+        pairs.add((event.holder_after_id, battery_id))
+        if event.counterparty_id is not None:
+            pairs.add((event.counterparty_id, battery_id))
     return pairs

@@ -15,10 +15,11 @@ from django.utils.translation import gettext_lazy as _
 from batteries import rules
 from batteries.models import Battery, LifecycleEvent
 from batteries.services.access import access_grant, event_parties
-from batteries.services.bulk import events_copy
+from batteries.services.bulk import events_copy, fast_instance
 from batteries.services.chain import event_content
 from batteries.services.lookups import BatchContext
 from batteries.services.repurpose import repurpose_details, repurpose_problem, repurposed_unit
+from batteries.sql import array_literal
 from common.battery_code import normalize_battery_code
 from common.hashing import event_hash
 from enterprises.models import Enterprise
@@ -118,6 +119,9 @@ class _BatchWriter:
         self.events: list[LifecycleEvent] = []
         self.touched: dict[int, Battery] = {}
         self.recoded: list[tuple[Battery, LifecycleEvent]] = []
+        # (enterprise, pack) pairs that already have an access row: every holder got one
+        # when it became the holder. A batch of events by the holder grants nothing new.
+        self.known_access: set[tuple[int, int]] = set()
 
     def add(self, index: int, item: EventInput) -> list[ItemError]:
         battery = self.ctx.batteries.get(item.code)
@@ -163,7 +167,8 @@ class _BatchWriter:
         vehicle = self.ctx.vehicle_for(item, self.reporter) if rule.needs_vehicle else None
         state_before = battery.state
         state_after, holder = self._outcome(battery, item, rule, counterparty)
-        event = LifecycleEvent(
+        event = fast_instance(
+            LifecycleEvent,
             battery=battery,
             seq=battery.last_seq + 1,
             kind=item.kind,
@@ -177,10 +182,12 @@ class _BatchWriter:
             document_ref=item.document_ref,
             channel=self.channel,
             import_batch=self.import_batch,
+            voids=None,
             details=item.details,
             state_after=state_after,
             holder_after=holder,
             prev_hash=battery.last_hash,
+            hash="",
         )
         event.hash = event_hash(self._content(event, battery), battery.last_hash)
         self._advance(battery, event)
@@ -209,6 +216,7 @@ class _BatchWriter:
         )
 
     def _advance(self, battery: Battery, event: LifecycleEvent) -> None:
+        self.known_access.add((battery.holder_id, battery.pk))
         battery.last_seq, battery.last_hash = event.seq, event.hash
         battery.last_occurred_at = max(
             battery.last_occurred_at or event.occurred_at, event.occurred_at
@@ -245,7 +253,7 @@ class _BatchWriter:
         """Write events, then what refers to them, then the packs' new state."""
         self.ctx.flush_vehicles()
         events_copy(self.events)
-        parties = event_parties(self.events)
+        parties = event_parties(self.events) - self.known_access
         if self.recoded:
             Battery.objects.bulk_create([unit for unit, _ in self.recoded])
             LifecycleEvent.objects.bulk_create([first for _, first in self.recoded])
@@ -278,8 +286,8 @@ def _batteries_update(batteries: list[Battery]) -> None:
         [b.vehicle.pk if b.vehicle is not None else None for b in batteries],
         [b.last_seq for b in batteries],
         [b.last_hash for b in batteries],
-        [b.last_occurred_at for b in batteries],
-        [b.updated_at for b in batteries],
+        [b.last_occurred_at.isoformat() for b in batteries],
+        [b.updated_at.isoformat() for b in batteries],
     ]
     with connection.cursor() as cursor:
-        cursor.execute(_UPDATE_PACKS, columns)
+        cursor.execute(_UPDATE_PACKS, [array_literal(column) for column in columns])

@@ -1,0 +1,71 @@
+"""The batch-path helpers: one-array lookups, array literals and instances built cheaply."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from batteries.models import Battery, BatteryAccess, LifecycleEvent
+from batteries.services.bulk import fast_instance
+from batteries.sql import array_literal
+from tests.batteries.builders import pack_create, producer_create, record
+from tests.factories import enterprise_create, user_of
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def producer():
+    return producer_create()
+
+
+def test_any_lookup_finds_the_same_rows_as_in(producer):
+    packs = [pack_create(producer) for _ in range(3)]
+    codes = [p.code for p in packs[:2]] + ["NOT-A-CODE"]
+    assert set(Battery.objects.filter(code__any=codes)) == set(packs[:2])
+    assert set(Battery.objects.filter(pk__any=[packs[2].pk])) == {packs[2]}
+    assert set(LifecycleEvent.objects.filter(battery_id__any=[packs[0].pk])) == set(
+        packs[0].events.all()
+    )
+
+
+def test_any_lookup_sends_one_parameter_and_no_query_when_empty(producer):
+    pack = pack_create(producer)
+    with CaptureQueriesContext(connection) as queries:
+        assert list(Battery.objects.filter(code__any=[])) == []
+        assert list(Battery.objects.filter(code__any=[pack.code] * 500)) == [pack]
+    assert len(queries) == 1
+    assert queries[0]["sql"].count("ANY(") == 1
+
+
+def test_array_literal_writes_nulls_and_refuses_what_it_would_misquote():
+    assert array_literal([1, None, 3]) == "{1,NULL,3}"
+    assert array_literal([]) == "{}"
+    for bad in (["a,b"], ['"'], ["a b"], ["{"], ["a\\b"], [""]):
+        with pytest.raises(ValueError):
+            array_literal(bad)
+
+
+def test_a_fast_instance_reads_like_one_built_by_django(producer):
+    pack = pack_create(producer)
+    built = fast_instance(Battery, saved=True, id=pack.pk, code=pack.code, holder=producer)
+    assert built == pack
+    assert built.holder is producer and built.holder_id == producer.pk
+    assert built._state.adding is False
+    # Columns not given are deferred, as with only(): read from the database on access.
+    assert built.chemistry == pack.chemistry
+
+
+def test_a_new_fast_instance_must_name_every_column(producer):
+    with pytest.raises(TypeError, match="hash"):
+        fast_instance(LifecycleEvent, seq=1, kind="produce")
+
+
+def test_events_by_the_holder_add_no_access_rows_and_a_delivery_adds_the_receiver(producer):
+    pack = pack_create(producer)
+    before = BatteryAccess.objects.count()
+    assert record(pack, "produce", producer).ok
+    assert BatteryAccess.objects.count() == before
+    maker = enterprise_create(name="乙汽车", division="440307", roles=["vehicle_producer"])
+    result = record(pack, "deliver", producer, minutes=1, counterparty_uscc=maker.uscc)
+    assert result.ok, result.errors
+    assert Battery.objects.scoped_for(user_of("enterprise_admin", enterprise=maker)).get() == pack
