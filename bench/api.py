@@ -1,15 +1,16 @@
 """Benchmark the REST API under gunicorn on loopback: batches of events and single events.
 
-    .venv/bin/python -m bench.api [--batches 10] [--batch-size 10000] [--singles 2000]
-                                  [--threads 4] [--workers 2] [--keep-db]
+    .venv/bin/python -m bench.api [--batches 12] [--batch-size 10000] [--singles 2000]
+                                  [--threads 4] [--clients 2] [--workers 2] [--keep-db]
 
 Creates a dedicated `bench_api` database on the embedded PostgreSQL (dropped and re-created
 on every run), migrates it, seeds an approved battery producer with an API key and a vehicle
 maker, then starts `gunicorn config.wsgi -w 2` on a free 127.0.0.1 port and measures:
 
 - pack registration (POST /api/v1/packs/, batches of `--batch-size`),
-- events/s for batches of `--batch-size` "produce" events (POST /api/v1/events/batch),
-  half of them with an Idempotency-Key,
+- events/s for batches of `--batch-size` "produce" events (POST /api/v1/events/batch) in
+  three runs: one client without and one with an Idempotency-Key, then `--clients` parallel
+  clients (an enterprise system with several senders; gunicorn has `--workers` workers),
 - requests/s and p50/p95 latency for `--singles` single "deliver" events
   (POST /api/v1/events/) sent by `--threads` client threads over http.client.
 
@@ -263,13 +264,33 @@ def code(serial: int) -> str:
     return f"{CODE_PREFIX}{serial:07d}"
 
 
-def post_batches(client: Client, path: str, bodies: list[bytes], headers: list[dict]) -> float:
-    """POST each body in turn; return the seconds spent; fail loudly on any non-201."""
+def post_batches(
+    clients: list[Client], path: str, bodies: list[bytes], headers: list[dict]
+) -> float:
+    """POST the bodies, spread over the clients (one thread each); return the wall seconds.
+
+    Fails loudly on any non-201.
+    """
+    failures: list[str] = []
+
+    def work(client: Client, share: list[tuple[bytes, dict]]) -> None:
+        for body, extra in share:
+            status, data, _ = client.request("POST", path, body, extra)
+            if status != 201:
+                failures.append(f"{path} answered {status}: {data[:500]!r}")
+
+    jobs = list(zip(bodies, headers, strict=True))
+    threads = [
+        threading.Thread(target=work, args=(client, jobs[i :: len(clients)]))
+        for i, client in enumerate(clients)
+    ]
     started = time.perf_counter()
-    for body, extra in zip(bodies, headers, strict=True):
-        status, data, _ = client.request("POST", path, body, extra)
-        if status != 201:
-            raise RuntimeError(f"{path} answered {status}: {data[:500]!r}")
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failures:
+        raise RuntimeError(failures[0])
     return time.perf_counter() - started
 
 
@@ -279,14 +300,23 @@ def register_packs(client: Client, count: int, batch_size: int) -> list[list]:
         for s in range(0, count, batch_size)
     ]
     seconds = post_batches(
-        client, "/api/v1/packs/", [b.encode() for b in bodies], [{}] * len(bodies)
+        [client], "/api/v1/packs/", [b.encode() for b in bodies], [{}] * len(bodies)
     )
     return [
-        ["POST /packs/ (register)", len(bodies), count, f"{seconds:.1f}", f"{count / seconds:,.0f}"]
+        [
+            "POST /packs/ (register)",
+            1,
+            len(bodies),
+            count,
+            f"{seconds:.1f}",
+            f"{count / seconds:,.0f}",
+            "",
+        ]
     ]
 
 
-def produce_batches(client: Client, server: Server, batches: int, size: int) -> list[list]:
+def produce_batches(clients: list[Client], server: Server, batches: int, size: int) -> list[list]:
+    """Send "produce" batches three ways: one client, one client with keys, all clients."""
     occurred = (datetime.now(UTC) - timedelta(hours=2)).isoformat()
     bodies = [
         json.dumps(
@@ -299,21 +329,27 @@ def produce_batches(client: Client, server: Server, batches: int, size: int) -> 
         ).encode()
         for b in range(batches)
     ]
-    plain, keyed = bodies[: batches // 2], bodies[batches // 2 :]
+    third = batches // 3
+    runs = (
+        ("without key", bodies[:third], False, clients[:1]),
+        ("Idempotency-Key", bodies[third : 2 * third], True, clients[:1]),
+        ("without key", bodies[2 * third :], False, clients),
+    )
     rows = []
-    for label, chunk, with_key in (("without key", plain, False), ("Idempotency-Key", keyed, True)):
+    for label, chunk, with_key, senders in runs:
         if not chunk:
             continue
         headers = [
             {"Idempotency-Key": f"bench-{label}-{i}"} if with_key else {} for i in range(len(chunk))
         ]
         mark = server.mark()
-        seconds = post_batches(client, "/api/v1/events/batch", chunk, headers)
+        seconds = post_batches(senders, "/api/v1/events/batch", chunk, headers)
         server_ms = server.server_times_ms(mark, "/api/v1/events/batch")
         events = len(chunk) * size
         rows.append(
             [
                 f"POST /events/batch ({label})",
+                len(senders),
                 len(chunk),
                 events,
                 f"{seconds:.1f}",
@@ -377,10 +413,11 @@ def single_events(
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.api", description=__doc__.split("\n")[0])
-    parser.add_argument("--batches", type=int, default=10)
+    parser.add_argument("--batches", type=int, default=12, help="split in three runs")
     parser.add_argument("--batch-size", type=int, default=10_000)
     parser.add_argument("--singles", type=int, default=2_000)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=4, help="client threads, single events")
+    parser.add_argument("--clients", type=int, default=2, help="parallel clients, last run")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--keep-db", action="store_true", help="keep bench_api afterwards")
     return parser.parse_args(argv)
@@ -398,11 +435,11 @@ def main(argv: list[str]) -> None:
         django_run(url, "manage.py", "migrate", "--noinput", "-v0")
         seeded = json.loads(django_run(url, "-m", "bench.api", "--seed").splitlines()[-1])
         with gunicorn(url, workers=args.workers) as server:
-            client = Client(server.port, {"Authorization": f"Api-Key {seeded['key']}"})
+            auth = {"Authorization": f"Api-Key {seeded['key']}"}
+            clients = [Client(server.port, auth) for _ in range(args.clients)]
             total = args.batches * args.batch_size
-            batch_rows = register_packs(client, total, args.batch_size)
-            batch_rows[0].append("")
-            batch_rows += produce_batches(client, server, args.batches, args.batch_size)
+            batch_rows = register_packs(clients[0], total, args.batch_size)
+            batch_rows += produce_batches(clients, server, args.batches, args.batch_size)
             single = single_events(
                 server.port,
                 server,
@@ -416,8 +453,8 @@ def main(argv: list[str]) -> None:
             with contextlib.suppress(Exception):
                 database_drop(DB_NAME)
     print_table(
-        f"Batches of {args.batch_size:,} items (sequential, one client)",
-        ["endpoint", "requests", "items", "seconds", "items/s", "server p50 ms"],
+        f"Batches of {args.batch_size:,} items (each client sends its requests one after another)",
+        ["endpoint", "clients", "requests", "items", "seconds", "items/s", "server p50 ms"],
         batch_rows,
     )
     print_table(
