@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from common.text import join_list
 from enterprises import rules
 from enterprises.admin_base import ScopedAdminMixin, ScopedModelAdmin
 from enterprises.models import Enterprise, ManufacturerCode, Outlet, Role, User, WhitelistEntry
@@ -74,7 +75,7 @@ class EnterpriseAdmin(ScopedAdminMixin, ScopedImportExportMixin, SimpleHistoryAd
 
     @admin.display(description=_("企业类型"))
     def role_list(self, obj: Enterprise) -> str:
-        return "、".join(obj.role_labels())
+        return join_list(obj.role_labels())
 
     @admin.display(description=_("白名单在列"), boolean=True, ordering="whitelisted")
     def whitelisted(self, obj: Enterprise) -> bool:

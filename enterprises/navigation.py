@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 @dataclass(frozen=True)
@@ -22,7 +23,9 @@ ITEMS: list[NavItem] = [
     NavItem(_("企业审核"), "enterprises:review_list", REGULATOR),
     NavItem(_("企业名录"), "enterprises:enterprise_list", REGULATOR),
     NavItem(_("本企业"), "enterprises:my_enterprise", ENTERPRISE),
-    NavItem(_("电池包"), "batteries:pack_list", EVERYONE),
+    NavItem(
+        pgettext_lazy("navigation: the list of packs", "电池包"), "batteries:pack_list", EVERYONE
+    ),
     NavItem(_("编码校验"), "batteries:code_check", EVERYONE),
     NavItem(_("待我确认的移交"), "batteries:handover_inbox", ENTERPRISE),
     NavItem(_("数据导入"), "batteries:import_list", EVERYONE),

@@ -21,6 +21,7 @@ from batteries import rules
 from batteries.services.events import EventInput, ItemError
 from batteries.services.packs import PackInput
 from common.battery_code import normalize_battery_code
+from common.text import join_list
 
 MAX_BATCH = 10_000
 MAX_IDENTIFIER = 64  # generous: codes have 24 characters, USCCs 18, VINs 17
@@ -120,7 +121,7 @@ class _Item:
                 "input.choice",
                 _("“%(value)s”不是有效的选项，可选：%(choices)s。"),
                 value=value[:MAX_IDENTIFIER],
-                choices="、".join(choices),
+                choices=join_list(choices),
             )
             return ""
         return value

@@ -73,7 +73,8 @@ def _row(event: LifecycleEvent) -> tuple:
         event.reported_at, event.reporter_id, event.reported_by_id, event.counterparty_id,
         _pk(event.vehicle), event.outlet_id, event.document_ref, event.channel,
         event.import_batch_id, event.voids_id,
-        json.dumps(event.details, ensure_ascii=False), event.state_after,
+        json.dumps(event.details, ensure_ascii=False) if event.details else "{}",
+        event.state_after,
         event.holder_after_id, event.prev_hash, event.hash,
     )  # fmt: skip
 
