@@ -56,6 +56,13 @@ class Channel(models.TextChoices):
     SYSTEM = "system", _("系统")
 
 
+def _not_null_index(field: str, name: str) -> models.Index:
+    """Index a mostly-NULL foreign key for `field = id` lookups, without its NULL rows."""
+    return models.Index(
+        fields=[field], name=name, condition=models.Q(**{f"{field}__isnull": False})
+    )
+
+
 class Vehicle(models.Model):
     vin = models.CharField(_("车辆识别代号"), max_length=17, unique=True)
     producer = models.ForeignKey(
@@ -102,7 +109,9 @@ class Battery(models.Model):
         MODULE = "M", _("模块")
         CELL = "C", _("单体")
 
-    code = models.CharField(_("电池编码"), max_length=24, unique=True)
+    # Byte-order collation: the unique index then also serves prefix search (LIKE 'X%'),
+    # which under the database's libc collation needs a second, pattern_ops index.
+    code = models.CharField(_("电池编码"), max_length=24, db_collation="C")
     product_type = models.CharField(_("产品类型"), max_length=1, choices=ProductType.choices)
     battery_type = models.CharField(_("电池类型代码"), max_length=1)
     chemistry = models.CharField(_("电池类型"), max_length=16)
@@ -117,6 +126,7 @@ class Battery(models.Model):
         related_name="+",
         verbose_name=_("生产企业"),
         db_index=False,
+        db_constraint=False,  # checked on delete instead: docs/decisions/0005
     )
     parent = models.ForeignKey(
         "self",
@@ -125,6 +135,7 @@ class Battery(models.Model):
         blank=True,
         related_name="children",
         verbose_name=_("上级（电池包/模块）"),
+        db_index=False,  # partial index in Meta: most units have no parent
     )
     original = models.ForeignKey(
         "self",
@@ -133,6 +144,7 @@ class Battery(models.Model):
         blank=True,
         related_name="recoded_as",
         verbose_name=_("原编码（梯次利用前）"),
+        db_index=False,  # partial index in Meta
     )
     mass_kg = models.PositiveIntegerField(_("质量（千克）"), null=True, blank=True)
     capacity_wh = models.PositiveIntegerField(_("额定能量（瓦时）"), null=True, blank=True)
@@ -145,6 +157,7 @@ class Battery(models.Model):
         related_name="+",
         verbose_name=_("当前持有企业"),
         db_index=False,
+        db_constraint=False,  # docs/decisions/0005
     )
     vehicle = models.ForeignKey(
         Vehicle,
@@ -153,6 +166,7 @@ class Battery(models.Model):
         blank=True,
         related_name="batteries",
         verbose_name=_("当前车辆"),
+        db_index=False,  # partial index in Meta: NULL until installed
     )
     last_seq = models.PositiveIntegerField(_("最新事件序号"), default=0)
     last_hash = models.CharField(_("最新事件哈希"), max_length=64, blank=True)
@@ -169,8 +183,13 @@ class Battery(models.Model):
             models.Index(fields=["holder", "state"], name="battery_holder_state"),
             models.Index(fields=["manufacturer", "state"], name="battery_mfr_state"),
             models.Index(fields=["state", "updated_at"], name="battery_state_updated"),
+            # Reverse lookups filter on a pack id; NULL rows (most of them) stay out.
+            _not_null_index("parent", "battery_parent"),
+            _not_null_index("original", "battery_original"),
+            _not_null_index("vehicle", "battery_vehicle"),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["code"], name="battery_code_unique"),
             models.CheckConstraint(
                 condition=models.Q(code__regex=r"^[0-9A-Z]{19}([0-9A-Z]{5})?$"),
                 name="battery_code_format",
@@ -251,6 +270,7 @@ class LifecycleEvent(models.Model):
         related_name="+",
         verbose_name=_("上报企业"),
         db_index=False,
+        db_constraint=False,  # docs/decisions/0005
     )
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -260,6 +280,7 @@ class LifecycleEvent(models.Model):
         related_name="+",
         verbose_name=_("上报人"),
         db_index=False,
+        db_constraint=False,  # docs/decisions/0005
     )
     counterparty = models.ForeignKey(
         Enterprise,
@@ -269,6 +290,7 @@ class LifecycleEvent(models.Model):
         related_name="+",
         verbose_name=_("对方企业"),
         db_index=False,
+        db_constraint=False,  # docs/decisions/0005
     )
     vehicle = models.ForeignKey(
         Vehicle,
@@ -277,6 +299,7 @@ class LifecycleEvent(models.Model):
         blank=True,
         related_name="events",
         verbose_name=_("车辆"),
+        db_index=False,  # partial index in Meta
     )
     outlet = models.ForeignKey(
         Outlet,
@@ -285,6 +308,7 @@ class LifecycleEvent(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("回收服务网点"),
+        db_index=False,  # partial index in Meta
     )
     document_ref = models.CharField(_("单据编号"), max_length=64, blank=True)
     channel = models.CharField(_("上报渠道"), max_length=8, choices=Channel.choices)
@@ -295,6 +319,8 @@ class LifecycleEvent(models.Model):
         blank=True,
         related_name="events",
         verbose_name=_("导入批次"),
+        db_index=False,  # partial index in Meta: NULL for web and API events
+        db_constraint=False,  # docs/decisions/0005
     )
     voids = models.OneToOneField(
         "self",
@@ -312,6 +338,7 @@ class LifecycleEvent(models.Model):
         related_name="+",
         verbose_name=_("事件后持有企业"),
         db_index=False,
+        db_constraint=False,  # docs/decisions/0005
     )
     prev_hash = models.CharField(max_length=64, blank=True)
     hash = models.CharField(max_length=64)
@@ -328,6 +355,9 @@ class LifecycleEvent(models.Model):
         indexes = [
             models.Index(fields=["kind", "occurred_at"], name="event_kind_occurred"),
             models.Index(fields=["reporter", "reported_at"], name="event_reporter_reported"),
+            _not_null_index("vehicle", "event_vehicle"),
+            _not_null_index("outlet", "event_outlet"),
+            _not_null_index("import_batch", "event_import_batch"),
         ]
 
     def __str__(self) -> str:
@@ -464,7 +494,11 @@ class BatteryAccess(models.Model):
 
     pk = models.CompositePrimaryKey("enterprise", "battery")
     enterprise = models.ForeignKey(
-        Enterprise, on_delete=models.PROTECT, related_name="+", db_index=False
+        Enterprise,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,  # docs/decisions/0005
     )
     battery = models.ForeignKey(Battery, on_delete=models.PROTECT, related_name="access")
 

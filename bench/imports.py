@@ -48,6 +48,7 @@ from bench.api import (
     django_run,
     print_table,
     server_env,
+    socket_dir,
 )
 
 DB_NAME = "bench_portal"
@@ -119,7 +120,7 @@ def _split(result: dict) -> list[list]:
         ("Python: hash + build COPY text", t.get("hash", 0)),
         ("SQL: COPY into staging", t.get("copy", 0)),
         ("SQL: INSERT … ON CONFLICT + events", t.get("insert", 0)),
-        ("commit + progress UPDATE", t.get("transaction", 0) - t.get("chunk", 0)),
+        ("commit (deferred FK checks), progress", t.get("transaction", 0) - t.get("chunk", 0)),
     ]
     accounted = sum(seconds for _, seconds in steps)
     steps.append(("other (file open, header, report, finish)", result["seconds"] - accounted))
@@ -136,6 +137,7 @@ def main(argv: list[str]) -> None:
         django_run(url, "manage.py", "migrate", "--noinput", "-v0")
         seeded = _child(url, "seed", manufacturers=str(MEDIA / "manufacturers.csv"))
         results = _run_steps(url, files, seeded, args)
+        results["server"] = _server_settings()
     finally:
         if not args.keep_db:
             with contextlib.suppress(Exception):
@@ -160,6 +162,19 @@ def _run_steps(url: str, files: dict[str, Path], seeded: dict, args) -> dict[str
     if args.event_packs:
         step("d", "import", file=files["events"].name, kind="events", chunk=0)
     return results
+
+
+SERVER_SETTINGS = ("shared_buffers", "wal_buffers", "max_wal_size", "checkpoint_timeout")
+
+
+def _server_settings() -> str:
+    """Return the server settings that matter for bulk writes, as `name=value` pairs."""
+    import psycopg
+
+    with psycopg.connect(host=socket_dir(), user="postgres", dbname="postgres") as conn:
+        return ", ".join(
+            f"{name}={conn.execute(f'SHOW {name}').fetchone()[0]}" for name in SERVER_SETTINGS
+        )
 
 
 def _report(results: dict[str, dict], args) -> None:
@@ -203,6 +218,7 @@ def _report(results: dict[str, dict], args) -> None:
         f"{results['b']['rss_mb']:.0f} MB ({big} rows); max {rss:.0f} MB "
         f"(target < {RSS_TARGET_MB} MB); load average {os.getloadavg()[0]:.1f} at the end"
     )
+    print(f"  server: {results['server']}")
     print_table(
         f"Where the time of (b) went ({results['b']['seconds']:.1f} s)",
         ["step", "seconds", "share"],
