@@ -453,6 +453,8 @@ class ImportBatch(models.Model):
     message = models.TextField(_("说明"), blank=True)
     created_at = models.DateTimeField(_("上传时间"), default=timezone.now)
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    # Written with every progress update: a running batch whose worker died stops beating.
+    heartbeat_at = models.DateTimeField(_("最近进度时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()

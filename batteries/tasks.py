@@ -18,3 +18,11 @@ def idempotency_keys_purge() -> int:
     cutoff = timezone.now() - IDEMPOTENCY_RETENTION
     deleted, _ = IdempotencyKey.objects.filter(created_at__lt=cutoff).delete()
     return deleted
+
+
+@shared_task
+def imports_recover() -> list[int]:
+    """Mark imports whose worker stopped mid-file as failed; return their ids."""
+    from batteries.imports.services import import_batches_recover
+
+    return import_batches_recover()

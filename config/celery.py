@@ -20,6 +20,12 @@ app.conf.beat_schedule = {
         "task": "config.tasks.heartbeat",
         "schedule": 60.0,
     },
+    # Tell uploaders when an import's worker died mid-file (no progress for 15 minutes)
+    # instead of leaving the progress bar spinning: every five minutes.
+    "recover-stalled-imports": {
+        "task": "batteries.tasks.imports_recover",
+        "schedule": 300.0,
+    },
     # Clear idempotency keys older than their retention window, nightly at 03:10.
     "purge-expired-idempotency-keys-nightly": {
         "task": "batteries.tasks.idempotency_keys_purge",

@@ -6,6 +6,7 @@ import tempfile
 from dataclasses import asdict, dataclass, field
 
 from django.db import connections
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from batteries.models import ImportBatch
@@ -83,7 +84,7 @@ class Progress:
         self._side = None
 
     def save(self, counters: Counters, **extra) -> None:
-        values = counters.as_dict() | extra
+        values = counters.as_dict() | extra | {"heartbeat_at": timezone.now()}
         if self._side is None:
             ImportBatch.objects.filter(pk=self.batch_id).update(**values)
             return

@@ -8,6 +8,7 @@ import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
@@ -125,10 +126,53 @@ def _estimate_rows(upload: UploadedFile, fmt: str) -> int | None:
 
 def import_batch_claim(*, batch_id: int) -> bool:
     """Move a queued batch to running; False if another worker (or a re-delivery) has it."""
+    now = timezone.now()
     claimed = ImportBatch.objects.filter(pk=batch_id, status=ImportBatch.Status.QUEUED).update(
-        status=ImportBatch.Status.RUNNING, started_at=timezone.now()
+        status=ImportBatch.Status.RUNNING, started_at=now, heartbeat_at=now
     )
     return claimed == 1
+
+
+# A running batch writes its progress at least every chunk (seconds apart); one silent for
+# this long lost its worker (killed, out of memory, machine restarted).
+STALE_AFTER = timedelta(minutes=15)
+
+
+def import_batches_recover(*, now: datetime | None = None) -> list[int]:
+    """Mark running batches whose worker stopped as failed; return their ids.
+
+    Each batch is claimed with a conditional UPDATE, so two recovery runs never both act on
+    it. What the batch committed before it stopped stays; the message tells the uploader.
+    """
+    now = now or timezone.now()
+    stale = ImportBatch.objects.filter(
+        status=ImportBatch.Status.RUNNING, heartbeat_at__lt=now - STALE_AFTER
+    )
+    recovered = []
+    for batch in stale.only("pk", "mode", "rows_created", "heartbeat_at"):
+        if batch.mode == ImportBatch.Mode.ALL_OR_NOTHING:
+            kept, rows_created = _("其事务已随之回滚，未导入任何数据。"), 0
+        else:
+            rows_created = batch.rows_created
+            kept = _("此前已提交的 %(n)s 行保留；重新上传同一文件时，这些行将计为已存在。") % {
+                "n": rows_created
+            }
+        message = _("处理该文件的后台任务已中断（最近一次进度：%(at)s），导入已停止。%(kept)s") % {
+            "at": timezone.localtime(batch.heartbeat_at).strftime("%Y-%m-%d %H:%M"),
+            "kept": kept,
+        }
+        changed = ImportBatch.objects.filter(
+            pk=batch.pk, status=ImportBatch.Status.RUNNING, heartbeat_at=batch.heartbeat_at
+        ).update(
+            status=ImportBatch.Status.FAILED,
+            message=str(message),
+            finished_at=now,
+            rows_created=rows_created,
+        )
+        if changed:
+            logger.warning("import batch %s: worker lost, marked failed", batch.pk)
+            recovered.append(batch.pk)
+    return recovered
 
 
 def import_batch_run(*, batch_id: int) -> str:
