@@ -16,6 +16,7 @@ urlpatterns = [
     path("mine/", mine.my_enterprise, name="my_enterprise"),
     path("mine/users/", mine.user_list, name="user_list"),
     path("mine/users/<int:pk>/deactivate/", mine.user_deactivate, name="user_deactivate"),
+    path("mine/users/<int:pk>/reactivate/", mine.user_reactivate, name="user_reactivate"),
     path("mine/outlets/", outlets.outlet_list, name="outlet_list"),
     path("mine/outlets/new/", outlets.outlet_create_view, name="outlet_create"),
     path("mine/outlets/<int:pk>/edit/", outlets.outlet_update_view, name="outlet_update"),

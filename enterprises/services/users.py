@@ -80,13 +80,18 @@ def operator_create(
 
 
 @transaction.atomic
-def operator_deactivate(*, actor: User, user: User) -> User:
-    """Switch off an operator account of the administrator's own enterprise."""
+def operator_set_active(*, actor: User, user: User, active: bool) -> User:
+    """Switch an operator account of the administrator's own enterprise off, or back on.
+
+    Switching back on needs an approved enterprise, as creating an operator does.
+    """
     _require_enterprise_admin(actor)
     if user.enterprise_id != actor.enterprise_id:
-        raise PermissionDenied(_("只能停用本企业的账号。"))
+        raise PermissionDenied(_("只能管理本企业的账号。"))
     if user.kind != User.Kind.ENTERPRISE_OPERATOR:
-        raise ValidationError(_("只能停用操作员账号；管理员账号的变更请联系监管部门。"))
-    user.is_active = False
+        raise ValidationError(_("只能停用或启用操作员账号；管理员账号的变更请联系监管部门。"))
+    if active and actor.enterprise.status != Enterprise.Status.APPROVED:
+        raise PermissionDenied(_("企业获批准后才能启用操作员账号。"))
+    user.is_active = active
     user.save(update_fields=["is_active"])
     return user

@@ -1,7 +1,7 @@
 """The enterprise's own pages: company data, operator accounts, API keys."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from enterprises import selectors
 from enterprises.forms import ApiKeyForm, OperatorForm, add_service_errors
 from enterprises.services.api_keys import api_key_create, api_key_revoke
-from enterprises.services.users import operator_create, operator_deactivate
+from enterprises.services.users import operator_create, operator_set_active
 from enterprises.views.access import enterprise_admin_required, enterprise_user_required
 
 
@@ -61,13 +61,25 @@ def user_list(request):
 @enterprise_admin_required
 def user_deactivate(request, pk: int):
     """Switch off one operator account of the enterprise."""
+    return _user_set_active(request, pk, active=False)
+
+
+@require_POST
+@enterprise_admin_required
+def user_reactivate(request, pk: int):
+    """Switch an operator account of the enterprise back on."""
+    return _user_set_active(request, pk, active=True)
+
+
+def _user_set_active(request, pk: int, *, active: bool):
     user = get_object_or_404(selectors.enterprise_users(user=request.user), pk=pk)
     try:
-        operator_deactivate(actor=request.user, user=user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        operator_set_active(actor=request.user, user=user, active=active)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
     else:
-        messages.success(request, _("已停用账号“%(u)s”。") % {"u": user.username})
+        done = _("已启用账号“%(u)s”。") if active else _("已停用账号“%(u)s”。")
+        messages.success(request, done % {"u": user.username})
     return redirect("enterprises:user_list")
 
 

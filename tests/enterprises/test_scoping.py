@@ -73,6 +73,7 @@ def test_enterprise_a_cannot_change_enterprise_b_through_any_page(
         ),
         (reverse("enterprises:outlet_delete", args=[outlet.pk]), {}),
         (reverse("enterprises:user_deactivate", args=[operator.pk]), {}),
+        (reverse("enterprises:user_reactivate", args=[operator.pk]), {}),
         (reverse("enterprises:api_key_revoke", args=[api_key.prefix]), {}),
         (
             reverse("enterprises:enterprise_review", args=[enterprise_b.pk]),

@@ -53,6 +53,35 @@ def test_the_administrator_creates_and_deactivates_an_operator(client, admin_a, 
     assert not client.login(username="op-zhang", password=PASSWORD)
 
 
+def test_the_administrator_switches_a_stopped_operator_back_on(client, admin_a, enterprise_a):
+    operator = user_of("enterprise_operator", enterprise=enterprise_a)
+    client.force_login(admin_a)
+    client.post(reverse("enterprises:user_deactivate", args=[operator.pk]))
+    page = client.get(reverse("enterprises:user_list")).content.decode()
+    assert reverse("enterprises:user_reactivate", args=[operator.pk]) in page
+
+    response = client.post(reverse("enterprises:user_reactivate", args=[operator.pk]), follow=True)
+
+    operator.refresh_from_db()
+    assert operator.is_active
+    assert f"已启用账号“{operator.username}”" in response.content.decode()
+
+
+def test_a_suspended_enterprise_cannot_switch_operators_back_on(client, admin_a, enterprise_a):
+    operator = user_of("enterprise_operator", enterprise=enterprise_a)
+    operator.is_active = False
+    operator.save()
+    enterprise_a.status = enterprise_a.Status.SUSPENDED
+    enterprise_a.save()
+    client.force_login(admin_a)
+
+    response = client.post(reverse("enterprises:user_reactivate", args=[operator.pk]), follow=True)
+
+    operator.refresh_from_db()
+    assert not operator.is_active
+    assert "企业获批准后才能启用操作员账号" in response.content.decode()
+
+
 def test_an_operator_account_needs_a_strong_password_typed_twice(client, admin_a):
     client.force_login(admin_a)
     response = client.post(reverse("enterprises:user_list"), _operator_data(password_confirm="x"))
