@@ -47,7 +47,7 @@ EVENT_HEADER = [
     "单据编号",
     "备注",
 ]
-SERIAL_SPAN = 4_000_000  # serials of variant v start at v * SERIAL_SPAN
+SERIAL_SPAN = 3_000_000  # serials of variant v start at v * SERIAL_SPAN (variants 0-2)
 INSTALL = "装车（合格证）"
 SHANGHAI = ZoneInfo("Asia/Shanghai")  # times are written as local Beijing time
 WMIS = ["LGXCE4CB", "LFV2A21K", "LSVNV4187", "LB37622S", "LNBSCCAK"]

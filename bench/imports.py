@@ -1,7 +1,8 @@
 """Benchmark the file-import pipeline against raw PostgreSQL COPY, with peak memory.
 
     .venv/bin/python -m bench import [--packs 1000000] [--small 200000]
-                                     [--event-packs 10000] [--chunk 10000] [--keep-db]
+                                     [--event-packs 10000] [--chunk 10000] [--xlsx 0]
+                                     [--keep-db]
 
 On a fresh `bench_portal` database (dropped, re-created and migrated on every run) with one
 approved producer (battery and vehicle maker) owning the few hundred manufacturer codes of
@@ -18,7 +19,9 @@ the generated national data set (bench/generate.py, files under var/bench/), it 
        and of a --small file of other codes, to show that peak memory does not grow with size;
   (c)  re-import of the --packs file (every row already registered: all duplicates);
   (d)  an events file (produce, install with VIN, sell) of the first --event-packs packs,
-       through `events_record` as the portal's other channels.
+       through `events_record` as the portal's other channels;
+  (e)  with --xlsx N, an XLSX file of N other packs: sheets above 200k rows are streamed by
+       openpyxl instead of decoded whole by calamine, so peak RSS stays flat here too.
 
 Every step runs in its own process: "peak RSS" is that process's ru_maxrss, Django included
 (the "baseline" row is the same process with Django loaded and nothing imported).
@@ -87,7 +90,29 @@ def _files(args: argparse.Namespace) -> dict[str, Path]:
     if not small.exists():
         print(f"generating {small.name} …", flush=True)
         generate.generate(packs_count=args.small, variant=1, event_packs=0, **common)
-    return {"big": big, "small": small, "events": events}
+    files = {"big": big, "small": small, "events": events}
+    if args.xlsx:
+        files["xlsx"] = _xlsx_file(args.xlsx, common)
+    return files
+
+
+def _xlsx_file(rows: int, common: dict) -> Path:
+    """Write (once) an XLSX of `rows` packs not in the other files, from a generated CSV."""
+    source = generate.packs_path(rows, variant=2)
+    if not source.exists():
+        generate.generate(packs_count=rows, variant=2, event_packs=0, **common)
+    target = source.with_suffix(".xlsx")
+    if not target.exists():
+        from openpyxl import Workbook
+
+        print(f"writing {target.name} (openpyxl, ~10k rows/s) …", flush=True)
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet()
+        with source.open(encoding="utf-8-sig", newline="") as handle:
+            for row in csv.reader(handle):
+                sheet.append(row)
+        workbook.save(target)
+    return target
 
 
 def _row(label: str, result: dict) -> list:
@@ -161,6 +186,8 @@ def _run_steps(url: str, files: dict[str, Path], seeded: dict, args) -> dict[str
     step("b_small", "import", file=files["small"].name, kind="packs", chunk=args.chunk)
     if args.event_packs:
         step("d", "import", file=files["events"].name, kind="events", chunk=0)
+    if "xlsx" in files:
+        step("e", "import", file=files["xlsx"].name, kind="packs", chunk=args.chunk)
     return results
 
 
@@ -189,6 +216,8 @@ def _report(results: dict[str, dict], args) -> None:
     ]
     if "d" in results:
         rows.append(_row(f"(d)  events import ({args.event_packs:,} packs × 3)", results["d"]))
+    if "e" in results:
+        rows.append(_row(f"(e)  import {args.xlsx:,} other packs as XLSX", results["e"]))
     rows.append(["baseline: Django loaded, nothing imported", *[""] * 7, _mb(results)])
     header = [
         "step",
@@ -202,7 +231,7 @@ def _report(results: dict[str, dict], args) -> None:
         "peak RSS MB",
     ]
     print_table("Import benchmark (bench_portal, fresh database)", header, rows)
-    rss = max(results["b"]["rss_mb"], results["b_small"]["rss_mb"], results["c"]["rss_mb"])
+    rss = max(results[k]["rss_mb"] for k in ("b", "b_small", "c", "e") if k in results)
     print()
     for key, name, what in (
         ("a", "a ", f"plain table; target ≥ {RATIO_TARGET}"),
@@ -237,6 +266,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--event-packs", type=int, default=10_000, help="0: no events step")
     parser.add_argument("--manufacturers", type=int, default=300)
     parser.add_argument("--chunk", type=int, default=0, help="rows per chunk (0: default)")
+    parser.add_argument("--xlsx", type=int, default=0, help="rows of an XLSX file (0: none)")
     parser.add_argument("--keep-db", action="store_true", help="keep bench_portal afterwards")
     return parser.parse_args(argv)
 

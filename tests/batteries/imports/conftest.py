@@ -38,3 +38,13 @@ def media_root(settings, tmp_path):
     """Keep uploaded files and error reports of each test in its own temporary folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture(params=["calamine", "streamed"])
+def xlsx_reader(request, monkeypatch):
+    """Run an XLSX test through both readers: calamine for small sheets, openpyxl for big."""
+    from batteries.imports import readers
+
+    if request.param == "streamed":
+        monkeypatch.setattr(readers, "CALAMINE_MAX_ROWS", 0)
+    return request.param

@@ -1,5 +1,7 @@
 """Events import: packs move along their life cycle through the same service as the API."""
 
+import io
+
 import pytest
 
 from batteries.models import Battery, ImportBatch, LifecycleEvent, State
@@ -120,7 +122,7 @@ def test_register_and_void_cannot_be_imported_as_events(packs, producer_user):
     assert [e["code"] for e in batch.error_sample] == ["event.kind_not_importable"] * 2
 
 
-def test_spreadsheet_times_are_read_as_beijing_time(packs, producer_user):
+def test_spreadsheet_times_are_read_as_beijing_time(packs, producer_user, xlsx_reader):
     from datetime import datetime
 
     from tests.batteries.imports.files import xlsx_bytes
@@ -135,3 +137,24 @@ def test_spreadsheet_times_are_read_as_beijing_time(packs, producer_user):
     assert batch.rows_created == 1
     produce = Battery.objects.get(code=P1).events.get(kind="produce")
     assert produce.occurred_at.isoformat() == "2026-04-15T01:30:00+00:00"
+
+
+def test_a_spreadsheet_date_without_a_time_is_refused_by_either_reader(
+    packs, producer_user, xlsx_reader
+):
+    from datetime import date
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(EVENT_HEADER)
+    sheet.append([P1, "生产", date(2026, 4, 15), None, None, None, None, None])
+    sheet["C2"].number_format = "yyyy-mm-dd"
+    content = io.BytesIO()
+    workbook.save(content)
+
+    batch = import_file(producer_user, content.getvalue(), name="事件.xlsx", kind="events")
+
+    assert (batch.rows_created, batch.rows_failed) == (0, 1)
+    assert batch.error_sample[0]["code"] == "value.time"

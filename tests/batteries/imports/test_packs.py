@@ -171,7 +171,7 @@ def test_it_accepts_the_model_headers_typed_with_full_width_brackets(producer_us
     assert batch.rows_created == 1 and Battery.objects.get(code=GOOD_1).mass_kg == 450
 
 
-def test_it_reads_an_xlsx_with_numbers_as_numbers_and_skips_blank_rows(producer_user):
+def test_it_reads_an_xlsx_with_numbers_as_numbers_and_skips_blank_rows(producer_user, xlsx_reader):
     rows = [[GOOD_1, None, 450, 60000.0], [None, None, None, None], ["bad", None, 1.5, None]]
 
     batch = import_file(producer_user, xlsx_bytes(rows), name="packs.xlsx")
