@@ -2,7 +2,7 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test test-fast lint fmt bench messages sysdeps check clean-db stop-db
+.PHONY: run test test-fast lint fmt bench messages catalogs sysdeps check clean-db stop-db
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -20,6 +20,11 @@ sysdeps:
 	      chromium fonts-wqy-microhei fonts-arphic-uming gettext >/dev/null; \
 	  else echo "Install as root: apt-get install chromium fonts-wqy-microhei fonts-arphic-uming gettext"; fi; \
 	fi
+
+# After changing UI text: refresh both catalogs, then fill the new English msgstr entries.
+catalogs: $(VENV)/.installed
+	DEBUG=1 $(PY) manage.py makemessages -l zh_Hans -l en --ignore ".venv" --ignore "var" \
+	  --ignore "bench" --no-location --no-wrap -v0
 
 messages: $(VENV)/.installed
 	DEBUG=1 $(PY) manage.py compilemessages -l zh_Hans -l en --ignore ".venv" --ignore "var" -v0
