@@ -119,8 +119,9 @@ class _BatchWriter:
         self.events: list[LifecycleEvent] = []
         self.touched: dict[int, Battery] = {}
         self.recoded: list[tuple[Battery, LifecycleEvent]] = []
-        # (enterprise, pack) pairs that already have an access row: every holder got one
-        # when it became the holder. A batch of events by the holder grants nothing new.
+        # (enterprise, pack) pairs that already have an access row: the holder each pack had
+        # before this batch got one when it became the holder. Events by that holder grant
+        # nothing new; a holder made within the batch is not in here, so it gets its row.
         self.known_access: set[tuple[int, int]] = set()
 
     def add(self, index: int, item: EventInput) -> list[ItemError]:
@@ -216,7 +217,8 @@ class _BatchWriter:
         )
 
     def _advance(self, battery: Battery, event: LifecycleEvent) -> None:
-        self.known_access.add((battery.holder_id, battery.pk))
+        if battery.pk not in self.touched:  # its holder as stored, not one set by this batch
+            self.known_access.add((battery.holder_id, battery.pk))
         battery.last_seq, battery.last_hash = event.seq, event.hash
         battery.last_occurred_at = max(
             battery.last_occurred_at or event.occurred_at, event.occurred_at

@@ -69,3 +69,36 @@ def test_events_by_the_holder_add_no_access_rows_and_a_delivery_adds_the_receive
     result = record(pack, "deliver", producer, minutes=1, counterparty_uscc=maker.uscc)
     assert result.ok, result.errors
     assert Battery.objects.scoped_for(user_of("enterprise_admin", enterprise=maker)).get() == pack
+
+
+def test_a_holder_made_earlier_in_the_same_batch_still_gets_its_access_row(producer):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from batteries.models import Channel
+    from batteries.services.events import EventInput, events_record
+    from common.identifiers import make_vin
+
+    maker = enterprise_create(name="乙汽车", division="440307", roles=["vehicle_producer"])
+    dismantler = enterprise_create(name="丙拆解", division="320506", roles=["dismantler"])
+    pack = pack_create(producer)
+    steps = [
+        ("produce", producer, {}),
+        ("deliver", producer, {"counterparty_uscc": maker.uscc}),
+        ("install", maker, {"vin": make_vin("LDC12345", "R0000009")}),
+        ("sell", maker, {}),
+    ]
+    for minute, (kind, reporter, fields) in enumerate(steps):
+        assert record(pack, kind, reporter, minutes=minute, **fields).ok, kind
+    at = timezone.now() - dt.timedelta(minutes=30)
+    # One batch: the dismantler becomes the holder with its first event, then reports again.
+    items = [
+        EventInput(code=pack.code, kind="scrap_vehicle", occurred_at=at, document_ref="BF-1"),
+        EventInput(code=pack.code, kind="dismantle", occurred_at=at + dt.timedelta(minutes=1)),
+    ]
+    result = events_record(items=items, reporter=dismantler, channel=Channel.IMPORT)
+
+    assert result.ok, result.errors
+    visible = Battery.objects.scoped_for(user_of("enterprise_admin", enterprise=dismantler))
+    assert list(visible) == [pack]
