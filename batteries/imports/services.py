@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -145,11 +146,13 @@ def import_batches_recover(*, now: datetime | None = None) -> list[int]:
     it. What the batch committed before it stopped stays; the message tells the uploader.
     """
     now = now or timezone.now()
-    stale = ImportBatch.objects.filter(
-        status=ImportBatch.Status.RUNNING, heartbeat_at__lt=now - STALE_AFTER
+    cutoff = now - STALE_AFTER
+    stale = ImportBatch.objects.filter(status=ImportBatch.Status.RUNNING).filter(
+        # Batches claimed before heartbeats existed have only their start time.
+        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
     )
     recovered = []
-    for batch in stale.only("pk", "mode", "rows_created", "heartbeat_at"):
+    for batch in stale.only("pk", "mode", "rows_created", "heartbeat_at", "started_at"):
         if batch.mode == ImportBatch.Mode.ALL_OR_NOTHING:
             kept, rows_created = _("其事务已随之回滚，未导入任何数据。"), 0
         else:
@@ -157,8 +160,9 @@ def import_batches_recover(*, now: datetime | None = None) -> list[int]:
             kept = _("此前已提交的 %(n)s 行保留；重新上传同一文件时，这些行将计为已存在。") % {
                 "n": rows_created
             }
+        last = batch.heartbeat_at or batch.started_at
         message = _("处理该文件的后台任务已中断（最近一次进度：%(at)s），导入已停止。%(kept)s") % {
-            "at": timezone.localtime(batch.heartbeat_at).strftime("%Y-%m-%d %H:%M"),
+            "at": timezone.localtime(last).strftime("%Y-%m-%d %H:%M"),
             "kept": kept,
         }
         changed = ImportBatch.objects.filter(

@@ -85,3 +85,12 @@ def test_the_recovery_runs_on_the_beat_schedule():
     tasks = {entry["task"] for entry in app.conf.beat_schedule.values()}
     # tests/platform/test_celery.py checks that every scheduled task is registered.
     assert "batteries.tasks.imports_recover" in tasks
+
+
+def test_a_batch_claimed_before_heartbeats_existed_is_judged_by_its_start(producer_user):
+    batch = running(producer_user, silent_for=STALE_AFTER * 2)
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        heartbeat_at=None, started_at=timezone.now() - STALE_AFTER * 2
+    )
+
+    assert import_batches_recover() == [batch.pk]
