@@ -135,10 +135,22 @@ class ReviewForm(forms.Form):
 
 
 class OutletForm(forms.ModelForm):
+    operator_uscc = forms.CharField(
+        label=_("运营企业统一社会信用代码（可选）"),
+        max_length=18,
+        required=False,
+        help_text=_("网点委托其他企业运营时填写；由本企业自行运营则留空。"),
+    )
+
     class Meta:
         model = Outlet
         fields = ["name", "address", "division_code", "status"]
         help_texts = {"division_code": _("网点所在区县的6位行政区划代码。")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.operator_id:
+            self.fields["operator_uscc"].initial = self.instance.operator.uscc
 
     def clean_division_code(self) -> str:
         return normalize_identifier(self.cleaned_data["division_code"])

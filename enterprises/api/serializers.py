@@ -39,6 +39,14 @@ class EnterpriseSerializer(serializers.ModelSerializer):
 class OutletSerializer(serializers.ModelSerializer):
     owner_uscc = serializers.CharField(source="owner.uscc", read_only=True)
     owner_name = serializers.CharField(source="owner.name", read_only=True)
+    operator_uscc = serializers.CharField(
+        max_length=18,
+        required=False,
+        allow_blank=True,
+        help_text="运营企业统一社会信用代码；空表示设立企业自行运营。"
+        " USCC of the enterprise running the outlet; empty: the owner runs it.",
+    )
+    operator_name = serializers.CharField(source="operator.name", read_only=True, default="")
 
     class Meta:
         model = Outlet
@@ -52,6 +60,8 @@ class OutletSerializer(serializers.ModelSerializer):
             "status",
             "owner_uscc",
             "owner_name",
+            "operator_uscc",
+            "operator_name",
             "created_at",
         ]
         read_only_fields = [
@@ -60,5 +70,11 @@ class OutletSerializer(serializers.ModelSerializer):
             "prefecture",
             "owner_uscc",
             "owner_name",
+            "operator_name",
             "created_at",
         ]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["operator_uscc"] = instance.operator.uscc if instance.operator_id else ""
+        return data

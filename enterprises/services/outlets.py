@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils.translation import gettext_lazy as _
 
+from common.identifiers import normalize_uscc
 from enterprises import rules
 from enterprises.models import Enterprise, Outlet, User
 from enterprises.selectors import enterprise_is_active
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
 
     Actor = User | ApiKeyUser
 
-OUTLET_FIELDS = ("name", "address", "division_code", "status")
+OUTLET_FIELDS = ("name", "address", "division_code", "status", "operator_uscc")
 
 
 def outlet_manager_enterprise(actor: "Actor") -> Enterprise:
@@ -35,6 +36,19 @@ def outlet_manager_enterprise(actor: "Actor") -> Enterprise:
     return actor.enterprise
 
 
+def _operator(uscc: str, owner: Enterprise) -> Enterprise | None:
+    """Return the approved enterprise that runs the outlet for the owner (None: the owner)."""
+    uscc = normalize_uscc(uscc or "")
+    if not uscc or uscc == owner.uscc:
+        return None
+    operator = Enterprise.objects.approved().filter(uscc=uscc).first()
+    if operator is None:
+        raise ValidationError(
+            {"operator_uscc": _("运营企业未在平台登记或未获批准：%(uscc)s") % {"uscc": uscc}}
+        )
+    return operator
+
+
 def _stamp(outlet: Outlet, actor: "Actor") -> None:
     """Record who changed the outlet; an API key is named in the reason, it is not a user."""
     outlet._history_user = actor if isinstance(actor, User) else None
@@ -51,11 +65,13 @@ def outlet_create(
     address: str,
     division_code: str,
     status: str = Outlet.Status.ACTIVE,
+    operator_uscc: str = "",
 ) -> Outlet:
-    """Set up an outlet for the actor's own enterprise."""
+    """Set up an outlet for the actor's own enterprise, run by itself or by another one."""
     owner = outlet_manager_enterprise(actor)
     outlet = Outlet(
         owner=owner,
+        operator=_operator(operator_uscc, owner),
         name=name.strip(),
         address=address.strip(),
         division_code=division_code.strip(),
@@ -69,13 +85,15 @@ def outlet_create(
 
 @transaction.atomic
 def outlet_update(*, actor: "Actor", outlet: Outlet, **changes: str) -> Outlet:
-    """Change the name, address, division or status of one of the actor's outlets."""
+    """Change the name, address, division, status or operator of one of the actor's outlets."""
     owner = outlet_manager_enterprise(actor)
     if outlet.owner_id != owner.pk:
         raise PermissionDenied(_("只能修改本企业设立的回收服务网点。"))
     unknown = set(changes) - set(OUTLET_FIELDS)
     if unknown:
         raise ValidationError(_("不能修改这些字段：%(fields)s。") % {"fields": ", ".join(unknown)})
+    if "operator_uscc" in changes:
+        outlet.operator = _operator(changes.pop("operator_uscc"), owner)
     for name, value in changes.items():
         setattr(outlet, name, value.strip() if isinstance(value, str) else value)
     outlet.full_clean()

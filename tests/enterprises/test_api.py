@@ -139,3 +139,45 @@ def test_a_session_operator_cannot_write_outlets(client, operator_a):
         content_type="application/json",
     )
     assert response.status_code == 403
+
+
+def test_an_api_key_names_and_changes_the_enterprise_that_runs_an_outlet(
+    client, key_a, enterprise_b
+):
+    data = {"name": "厦门网点", "address": "厦门市思明区", "division_code": "350203"}
+    response = client.post(
+        OUTLETS,
+        {**data, "operator_uscc": enterprise_b.uscc.lower()},
+        content_type="application/json",
+        **_auth(key_a),
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert (body["operator_uscc"], body["operator_name"]) == (enterprise_b.uscc, enterprise_b.name)
+    assert Outlet.objects.get(pk=body["id"]).operator == enterprise_b
+
+    response = client.patch(
+        f"{OUTLETS}{body['id']}/",
+        {"operator_uscc": ""},
+        content_type="application/json",
+        **_auth(key_a),
+    )
+    assert response.json()["operator_uscc"] == ""
+    assert Outlet.objects.get(pk=body["id"]).operator is None
+
+
+def test_an_unknown_operating_enterprise_gets_a_400_on_its_field(client, key_a):
+    response = client.post(
+        OUTLETS,
+        {
+            "name": "网点",
+            "address": "某地",
+            "division_code": "350203",
+            "operator_uscc": "91350000000000000X",
+        },
+        content_type="application/json",
+        **_auth(key_a),
+    )
+    assert response.status_code == 400
+    assert "运营企业未在平台登记或未获批准" in response.json()["operator_uscc"][0]
+    assert not Outlet.objects.exists()

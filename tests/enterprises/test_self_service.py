@@ -141,6 +141,30 @@ def test_the_administrator_creates_edits_and_deletes_an_outlet(client, admin_a, 
     assert not Outlet.objects.filter(pk=outlet.pk).exists()
 
 
+def test_the_administrator_entrusts_an_outlet_to_another_enterprise(client, admin_a, enterprise_b):
+    client.force_login(admin_a)
+    response = client.post(
+        reverse("enterprises:outlet_create"), _outlet_data(operator_uscc=enterprise_b.uscc)
+    )
+    assert response.status_code == 302
+    outlet = Outlet.objects.get()
+    assert outlet.operator == enterprise_b
+    page = client.get(reverse("enterprises:outlet_list")).content.decode()
+    assert enterprise_b.name in page
+    form = client.get(reverse("enterprises:outlet_update", args=[outlet.pk])).content.decode()
+    assert enterprise_b.uscc in form
+
+
+def test_an_outlet_entrusted_to_an_unknown_enterprise_is_refused_on_that_field(client, admin_a):
+    client.force_login(admin_a)
+    response = client.post(
+        reverse("enterprises:outlet_create"), _outlet_data(operator_uscc="91350000000000000X")
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["operator_uscc"]
+    assert not Outlet.objects.exists()
+
+
 def test_an_outlet_with_an_unknown_division_is_refused(client, admin_a):
     client.force_login(admin_a)
     response = client.post(
