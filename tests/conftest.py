@@ -10,6 +10,15 @@ from tests.factories import enterprise_create, user_of
 # Playwright drives the page from an asyncio loop; Django's live server is synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Start every test with empty throttle and attempt counters (the cache is per process)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",

@@ -188,3 +188,25 @@ def test_it_shows_all_field_errors_of_one_submission_at_once(client):
     )
     errors = response.context["form"].errors
     assert {"uscc", "division_code", "password_confirm"} <= set(errors)
+
+
+def test_one_address_that_submits_too_often_is_told_to_wait_and_nothing_is_saved(client, settings):
+    settings.REGISTRATION_ATTEMPTS_PER_HOUR = 2
+    bad = registration_data(uscc="913500000000000000")  # refused by the form, still counted
+    for _ in range(2):
+        assert client.post(REGISTER, bad).status_code == 200
+
+    response = client.post(REGISTER, registration_data())
+
+    assert response.status_code == 429
+    assert "注册申请过于频繁" in response.content.decode()
+    assert not Enterprise.objects.filter(uscc=CATL_USCC).exists()
+    # Another address is not affected.
+    other = client.post(REGISTER, registration_data(), REMOTE_ADDR="10.1.2.3")
+    assert other.status_code == 302
+    assert Enterprise.objects.filter(uscc=CATL_USCC).exists()
+
+
+def test_reading_the_form_is_never_limited(client, settings):
+    settings.REGISTRATION_ATTEMPTS_PER_HOUR = 0
+    assert client.get(REGISTER).status_code == 200
