@@ -1,4 +1,4 @@
-"""Write many lifecycle events with COPY: the hot path of imports and API batches.
+"""Write many packs and lifecycle events with COPY: the hot path of API and web batches.
 
 Django's bulk_create compiles one parameter per column per row; for a 10,000-event batch
 that compile alone took longer than PostgreSQL's work. Here the primary keys are taken from
@@ -12,7 +12,7 @@ from django.db import DEFAULT_DB_ALIAS, connection
 from django.db.models import Model
 from django.db.models.base import ModelState
 
-from batteries.models import LifecycleEvent
+from batteries.models import Battery, LifecycleEvent
 
 _COLUMNS = (
     "id", "battery_id", "seq", "kind", "occurred_at", "reported_at", "reporter_id",
@@ -79,20 +79,51 @@ def _row(event: LifecycleEvent) -> tuple:
     )  # fmt: skip
 
 
+_BATTERY_COLUMNS = (
+    "id", "code", "product_type", "battery_type", "chemistry", "spec_code", "trace_code",
+    "production_date", "serial", "manufacturer_code", "manufacturer_id", "parent_id",
+    "original_id", "mass_kg", "capacity_wh", "state", "holder_id", "vehicle_id", "last_seq",
+    "last_hash", "last_occurred_at", "registered_at", "updated_at",
+)  # fmt: skip
+
+
+def _battery_row(b: Battery) -> tuple:
+    return (
+        # A parent (or original) registered in the same batch got its key just now.
+        b.pk, b.code, b.product_type, b.battery_type, b.chemistry, b.spec_code, b.trace_code,
+        b.production_date, b.serial, b.manufacturer_code, b.manufacturer_id, _pk(b.parent),
+        _pk(b.original), b.mass_kg, b.capacity_wh, b.state, b.holder_id, b.vehicle_id,
+        b.last_seq, b.last_hash, b.last_occurred_at, b.registered_at, b.updated_at,
+    )  # fmt: skip
+
+
+def batteries_copy(batteries: list[Battery]) -> None:
+    """Insert new packs, modules and cells and give each its primary key.
+
+    Keys come first, for the whole batch, so a module may name a pack of the same batch;
+    the parent constraint is checked at commit, so the order of the rows does not matter.
+    """
+    _copy(Battery, batteries, _BATTERY_COLUMNS, _battery_row)
+
+
 def events_copy(events: list[LifecycleEvent]) -> None:
     """Insert events (whose related rows are saved) and give each its primary key."""
-    if not events:
+    _copy(LifecycleEvent, events, _COLUMNS, _row)
+
+
+def _copy(model: type[Model], objects: list, columns: tuple[str, ...], row) -> None:
+    if not objects:
         return
-    table = LifecycleEvent._meta.db_table
+    table = model._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, %s)",
-            [len(events)],
+            [len(objects)],
         )
         alias = connection.alias
-        for event, (pk,) in zip(events, cursor.fetchall(), strict=True):
-            event.pk = pk
-            event._state.adding, event._state.db = False, alias
-        with cursor.cursor.copy(f"COPY {table} ({', '.join(_COLUMNS)}) FROM STDIN") as copy:
-            for event in events:
-                copy.write_row(_row(event))
+        for obj, (pk,) in zip(objects, cursor.fetchall(), strict=True):
+            obj.pk = pk
+            obj._state.adding, obj._state.db = False, alias
+        with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for obj in objects:
+                copy.write_row(row(obj))

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from batteries import rules
 from batteries.models import Battery, LifecycleEvent
 from batteries.services.access import access_grant, event_parties
-from batteries.services.bulk import events_copy, fast_instance
+from batteries.services.bulk import batteries_copy, events_copy, fast_instance
 from batteries.services.chain import event_content
 from batteries.services.lookups import BatchContext
 from batteries.services.repurpose import repurpose_details, repurpose_problem, repurposed_unit
@@ -257,8 +257,8 @@ class _BatchWriter:
         events_copy(self.events)
         parties = event_parties(self.events) - self.known_access
         if self.recoded:
-            Battery.objects.bulk_create([unit for unit, _ in self.recoded])
-            LifecycleEvent.objects.bulk_create([first for _, first in self.recoded])
+            batteries_copy([unit for unit, _ in self.recoded])
+            events_copy([first for _, first in self.recoded])
             parties |= event_parties(first for _, first in self.recoded)
         access_grant(parties)
         self.ctx.flush_relations()

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from batteries.models import Battery, EventKind, LifecycleEvent, State
 from batteries.services.access import access_grant
-from batteries.services.bulk import events_copy
+from batteries.services.bulk import batteries_copy, events_copy, fast_instance
 from batteries.services.chain import event_content
 from batteries.services.events import ItemError, reporter_refusal
 from common.battery_code import CHEMISTRIES, parse_battery_code
@@ -43,7 +43,8 @@ def register_event(
     battery: Battery, *, reporter: Enterprise, user, channel: str, import_batch, now: datetime
 ) -> LifecycleEvent:
     """Build (not save) the first event of a pack's chain."""
-    event = LifecycleEvent(
+    event = fast_instance(
+        LifecycleEvent,
         battery=battery,
         seq=1,
         kind=EventKind.REGISTER,
@@ -51,12 +52,18 @@ def register_event(
         reported_at=now,
         reporter=reporter,
         reported_by=user if getattr(user, "pk", None) else None,
+        counterparty=None,
+        vehicle=None,
+        outlet_id=None,
+        document_ref="",
         channel=channel,
         import_batch=import_batch,
+        voids=None,
         details={},
         state_after=State.REGISTERED,
         holder_after=reporter,
         prev_hash="",
+        hash="",
     )
     event.hash = event_hash(
         event_content(
@@ -75,7 +82,9 @@ def register_event(
 
 def battery_from_code(parsed, *, reporter: Enterprise, now: datetime, **extra) -> Battery:
     """Build (not save) a Battery from a parsed code."""
-    return Battery(
+    columns = {"parent": None, "original": None, "mass_kg": None, "capacity_wh": None} | extra
+    return fast_instance(
+        Battery,
         code=parsed.code,
         product_type=parsed.product_type,
         battery_type=parsed.battery_type,
@@ -88,10 +97,13 @@ def battery_from_code(parsed, *, reporter: Enterprise, now: datetime, **extra) -
         manufacturer=reporter,
         holder=reporter,
         state=State.REGISTERED,
+        vehicle=None,
+        last_seq=0,
+        last_hash="",
         registered_at=now,
         updated_at=now,
         last_occurred_at=None,
-        **extra,
+        **columns,
     )
 
 
@@ -260,10 +272,6 @@ def _save(batteries, *, reporter, user, channel, import_batch, now) -> None:
         )
         battery.last_seq, battery.last_hash = 1, event.hash
         events.append(event)
-    # Parents first: a module may name a pack registered in the same batch.
-    for level in ("P", "M", "C"):
-        Battery.objects.bulk_create(
-            [b for b in batteries if b.product_type == level], batch_size=2000
-        )
+    batteries_copy(batteries)
     events_copy(events)
     access_grant((reporter.pk, battery.pk) for battery in batteries)
