@@ -56,6 +56,26 @@ class Channel(models.TextChoices):
     SYSTEM = "system", _("系统")
 
 
+def _unchecked_reference(to, verbose_name=None, *, optional=False, related_name="+"):
+    """A foreign key to the registry that PostgreSQL does not check per inserted row.
+
+    Enterprises, users and import batches are never deleted by the portal; a BEFORE DELETE
+    trigger refuses to delete one that is still referred to (docs/decisions/0005, migration
+    0008). A new column of this kind needs its pair added to that trigger's list:
+    tests/batteries/test_schema.py fails until it is.
+    """
+    return models.ForeignKey(
+        to,
+        on_delete=models.PROTECT,
+        null=optional,
+        blank=optional,
+        related_name=related_name,
+        verbose_name=verbose_name,
+        db_index=False,
+        db_constraint=False,
+    )
+
+
 def _not_null_index(field: str, name: str) -> models.Index:
     """Index a mostly-NULL foreign key for `field = id` lookups, without its NULL rows."""
     return models.Index(
@@ -120,14 +140,7 @@ class Battery(models.Model):
     production_date = models.DateField(_("生产日期"))
     serial = models.CharField(_("序列号"), max_length=7)
     manufacturer_code = models.CharField(_("厂商代码"), max_length=3)
-    manufacturer = models.ForeignKey(
-        Enterprise,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("生产企业"),
-        db_index=False,
-        db_constraint=False,  # checked on delete instead: docs/decisions/0005
-    )
+    manufacturer = _unchecked_reference(Enterprise, _("生产企业"))
     parent = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -151,14 +164,7 @@ class Battery(models.Model):
     state = models.CharField(
         _("状态"), max_length=20, choices=State.choices, default=State.REGISTERED
     )
-    holder = models.ForeignKey(
-        Enterprise,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("当前持有企业"),
-        db_index=False,
-        db_constraint=False,  # docs/decisions/0005
-    )
+    holder = _unchecked_reference(Enterprise, _("当前持有企业"))
     vehicle = models.ForeignKey(
         Vehicle,
         on_delete=models.PROTECT,
@@ -264,34 +270,9 @@ class LifecycleEvent(models.Model):
     kind = models.CharField(_("事件类型"), max_length=20, choices=EventKind.choices)
     occurred_at = models.DateTimeField(_("发生时间"))
     reported_at = models.DateTimeField(_("上报时间"), default=timezone.now)
-    reporter = models.ForeignKey(
-        Enterprise,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("上报企业"),
-        db_index=False,
-        db_constraint=False,  # docs/decisions/0005
-    )
-    reported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("上报人"),
-        db_index=False,
-        db_constraint=False,  # docs/decisions/0005
-    )
-    counterparty = models.ForeignKey(
-        Enterprise,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("对方企业"),
-        db_index=False,
-        db_constraint=False,  # docs/decisions/0005
-    )
+    reporter = _unchecked_reference(Enterprise, _("上报企业"))
+    reported_by = _unchecked_reference(settings.AUTH_USER_MODEL, _("上报人"), optional=True)
+    counterparty = _unchecked_reference(Enterprise, _("对方企业"), optional=True)
     vehicle = models.ForeignKey(
         Vehicle,
         on_delete=models.PROTECT,
@@ -312,15 +293,9 @@ class LifecycleEvent(models.Model):
     )
     document_ref = models.CharField(_("单据编号"), max_length=64, blank=True)
     channel = models.CharField(_("上报渠道"), max_length=8, choices=Channel.choices)
-    import_batch = models.ForeignKey(
-        "ImportBatch",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="events",
-        verbose_name=_("导入批次"),
-        db_index=False,  # partial index in Meta: NULL for web and API events
-        db_constraint=False,  # docs/decisions/0005
+    # Partial index in Meta: NULL for web and API events.
+    import_batch = _unchecked_reference(
+        "ImportBatch", _("导入批次"), optional=True, related_name="events"
     )
     voids = models.OneToOneField(
         "self",
@@ -332,14 +307,7 @@ class LifecycleEvent(models.Model):
     )
     details = models.JSONField(_("附加信息"), default=dict, blank=True)
     state_after = models.CharField(_("事件后状态"), max_length=20, choices=State.choices)
-    holder_after = models.ForeignKey(
-        Enterprise,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("事件后持有企业"),
-        db_index=False,
-        db_constraint=False,  # docs/decisions/0005
-    )
+    holder_after = _unchecked_reference(Enterprise, _("事件后持有企业"))
     prev_hash = models.CharField(max_length=64, blank=True)
     hash = models.CharField(max_length=64)
 
@@ -495,13 +463,7 @@ class BatteryAccess(models.Model):
     """
 
     pk = models.CompositePrimaryKey("enterprise", "battery")
-    enterprise = models.ForeignKey(
-        Enterprise,
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,  # docs/decisions/0005
-    )
+    enterprise = _unchecked_reference(Enterprise)
     battery = models.ForeignKey(Battery, on_delete=models.PROTECT, related_name="access")
 
     class Meta:

@@ -114,3 +114,27 @@ def test_an_import_batch_whose_events_exist_cannot_be_deleted_in_raw_sql():
     assert result.ok, result.errors
     with pytest.raises(IntegrityError, match="import_batch_id"):
         _raw_delete("batteries_importbatch", batch.pk)
+
+
+def test_every_foreign_key_the_database_does_not_check_has_a_delete_guard():
+    from django.apps import apps
+
+    unchecked = {
+        (field.related_model._meta.db_table, model._meta.db_table, field.column)
+        for model in apps.get_models()
+        # django-simple-history keeps history rows of deleted objects on purpose.
+        if not hasattr(model, "instance_type")
+        for field in model._meta.concrete_fields
+        if field.is_relation and not field.db_constraint
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname, encode(t.tgargs, 'escape') FROM pg_trigger t "
+            "JOIN pg_class c ON c.oid = t.tgrelid WHERE t.tgname LIKE '%%_delete_guard'"
+        )
+        guarded = set()
+        for table, raw in cursor.fetchall():
+            args = raw.split("\\000")[:-1]  # NUL-separated, with a trailing NUL
+            guarded |= {(table, args[i], args[i + 1]) for i in range(0, len(args), 2)}
+    assert unchecked, "decision 0005 leaves some foreign keys unchecked"
+    assert unchecked <= guarded, sorted(unchecked - guarded)
