@@ -11,7 +11,6 @@ and checks itself against `register_event` when created.
 """
 
 import hashlib
-import json
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -26,6 +25,7 @@ from common.battery_code import (
     CodeParseResult,
     parse_battery_code,
 )
+from common.hashing import canonical_json
 from common.identifiers import IdentifierError
 from enterprises.models import Enterprise
 
@@ -128,7 +128,7 @@ class RegisterHasher:
             voids_seq=None,
             holder_uscc=reporter.uscc,
         )
-        payload = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        payload = canonical_json(content)
         head, tail = f"|{payload}".encode().split(_SENTINEL.encode())
         self._head, self._tail = hashlib.sha256(head), tail
         if self.hash(_SENTINEL) != expected.hash:

@@ -1,8 +1,9 @@
 """The per-pack hash chain: canonical content of an event and its verification."""
 
 from dataclasses import dataclass
+from json.encoder import encode_basestring  # C; json's own ensure_ascii=False string form
 
-from common.hashing import canonical_time, event_hash
+from common.hashing import canonical_json, canonical_time, event_hash
 
 
 def event_content(
@@ -33,6 +34,56 @@ def event_content(
         "state_after": event.state_after,
         "holder_after": holder_uscc,
     }
+
+
+def event_payload(
+    event,
+    *,
+    code: str,
+    reporter_uscc: str,
+    counterparty_uscc: str,
+    vin: str,
+    voids_seq: int | None,
+    holder_uscc: str,
+) -> str:
+    """Return `canonical_json(event_content(...))` without building the dict (~3x faster).
+
+    The keys are written in sorted order, strings with json's own encoder; the details
+    dict (usually empty) goes through `canonical_json`. Tests hold it to byte equality.
+    """
+    outlet, details = event.outlet_id, event.details
+    return "".join(
+        (
+            '{"channel":', _text(event.channel),
+            ',"code":', _text(code),
+            ',"counterparty":', _text(counterparty_uscc),
+            ',"details":', "{}" if details == {} else canonical_json(details),
+            ',"document_ref":', _text(event.document_ref),
+            ',"holder_after":', _text(holder_uscc),
+            ',"kind":', _text(event.kind),
+            ',"occurred_at":"', canonical_time(event.occurred_at),
+            '","outlet":', "null" if outlet is None else _integer(outlet),
+            ',"reported_at":"', canonical_time(event.reported_at),
+            '","reporter":', _text(reporter_uscc),
+            ',"seq":', _integer(event.seq),
+            ',"state_after":', _text(event.state_after),
+            ',"vin":', _text(vin),
+            ',"voids":', "null" if voids_seq is None else _integer(voids_seq),
+            "}",
+        )
+    )  # fmt: skip
+
+
+def _text(value: str) -> str:
+    if not isinstance(value, str):  # None or anything odd: json decides, as in the dict
+        return canonical_json(value)
+    return encode_basestring(value)
+
+
+def _integer(value: int) -> str:
+    if type(value) is not int:  # bool, None, a numeric string: json decides
+        return canonical_json(value)
+    return int.__repr__(value)
 
 
 @dataclass(frozen=True)
