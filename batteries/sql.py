@@ -8,6 +8,8 @@ array parameter instead (`field = ANY(%s)`), and the plan is the same index scan
 from django.core.exceptions import EmptyResultSet
 from django.db.models import Field, ForeignObject, Lookup
 
+_INTEGER_KEYS = frozenset({"AutoField", "BigAutoField", "IntegerField", "BigIntegerField"})
+
 
 class ArrayAny(Lookup):
     """`field__any=[...]`: the field equals any element of one array parameter."""
@@ -17,6 +19,10 @@ class ArrayAny(Lookup):
 
     def get_db_prep_lookup(self, value, connection):
         field = self.lhs.output_field
+        if getattr(field, "target_field", field).get_internal_type() in _INTEGER_KEYS:
+            # Keys: int() is the whole preparation, without a per-element call chain
+            # through the foreign key (~10 µs per element for 10,000 packs).
+            return "%s", [[None if v is None else int(v) for v in value]]
         return "%s", [[field.get_db_prep_value(v, connection, prepared=False) for v in value]]
 
     def as_sql(self, compiler, connection):

@@ -102,3 +102,40 @@ def test_a_holder_made_earlier_in_the_same_batch_still_gets_its_access_row(produ
     assert result.ok, result.errors
     visible = Battery.objects.scoped_for(user_of("enterprise_admin", enterprise=dismantler))
     assert list(visible) == [pack]
+
+
+def test_a_factory_instance_shares_values_and_must_name_every_column_exactly(producer):
+    from batteries.services.bulk import fast_factory
+
+    pack = pack_create(producer)
+    build = fast_factory(LifecycleEvent, reporter=producer, channel="api", voids=None)
+    with pytest.raises(TypeError, match="hash"):
+        build(battery=pack, seq=2)
+    names = {f.name for f in LifecycleEvent._meta.concrete_fields} - {"id"}
+    shared = {"reporter", "channel", "voids"}
+    values = {name: None for name in names - shared} | {"battery": pack, "seq": 2}
+    event = build(**values)
+    assert event.reporter is producer and event.reporter_id == producer.pk
+    assert event.battery is pack and event.battery_id == pack.pk and event.pk is None
+    with pytest.raises(TypeError, match="hsah"):
+        build(**(values | {"hsah": ""}))
+
+
+def test_the_time_order_check_compares_to_the_microsecond(producer):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    pack = pack_create(producer)
+    at = (timezone.now() - dt.timedelta(hours=1)).replace(microsecond=123456)
+    assert record(pack, "produce", producer, occurred_at=at).ok
+    pack.refresh_from_db()
+    assert pack.last_occurred_at == at
+    maker = enterprise_create(name="乙汽车", division="440307", roles=["vehicle_producer"])
+    early = record(
+        pack, "deliver", producer, occurred_at=at - dt.timedelta(microseconds=1),
+        counterparty_uscc=maker.uscc,
+    )  # fmt: skip
+    assert [e.code for e in early.errors] == ["event.time_order"]
+    same = record(pack, "deliver", producer, occurred_at=at, counterparty_uscc=maker.uscc)
+    assert same.ok, same.errors
