@@ -56,22 +56,28 @@ class Channel(models.TextChoices):
     SYSTEM = "system", _("系统")
 
 
-def _unchecked_reference(to, verbose_name=None, *, optional=False, related_name="+"):
-    """A foreign key to the registry that PostgreSQL does not check per inserted row.
+def _unchecked_reference(
+    to, verbose_name=None, *, optional=False, related_name="+", one_to_one=False, db_index=False
+):
+    """A foreign key that PostgreSQL does not check per inserted row, only on delete.
 
-    Enterprises, users and import batches are never deleted by the portal; a BEFORE DELETE
-    trigger refuses to delete one that is still referred to (docs/decisions/0005, migration
-    0008). A new column of this kind needs its pair added to that trigger's list:
-    tests/batteries/test_schema.py fails until it is.
+    Each declared key is a trigger per inserted row that runs a `SELECT … FOR KEY SHARE` at
+    commit; packs, events and access rows are written by the ten thousand. The referenced
+    rows are never deleted by the portal, `on_delete=PROTECT` still guards the ORM, and a
+    BEFORE DELETE trigger on each referenced table refuses to delete a row that is still
+    referred to (docs/decisions/0005 and 0007, migrations 0008 and 0010). A new column of
+    this kind needs its pair added to that trigger's list: tests/batteries/test_schema.py
+    fails until it is.
     """
-    return models.ForeignKey(
+    field = models.OneToOneField if one_to_one else models.ForeignKey
+    return field(
         to,
         on_delete=models.PROTECT,
         null=optional,
         blank=optional,
         related_name=related_name,
         verbose_name=verbose_name,
-        db_index=False,
+        db_index=db_index,
         db_constraint=False,
     )
 
@@ -141,23 +147,12 @@ class Battery(models.Model):
     serial = models.CharField(_("序列号"), max_length=7)
     manufacturer_code = models.CharField(_("厂商代码"), max_length=3)
     manufacturer = _unchecked_reference(Enterprise, _("生产企业"))
-    parent = models.ForeignKey(
-        "self",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="children",
-        verbose_name=_("上级（电池包/模块）"),
-        db_index=False,  # partial index in Meta: most units have no parent
+    # Partial indexes in Meta: most units have no parent and were never recoded.
+    parent = _unchecked_reference(
+        "self", _("上级（电池包/模块）"), optional=True, related_name="children"
     )
-    original = models.ForeignKey(
-        "self",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="recoded_as",
-        verbose_name=_("原编码（梯次利用前）"),
-        db_index=False,  # partial index in Meta
+    original = _unchecked_reference(
+        "self", _("原编码（梯次利用前）"), optional=True, related_name="recoded_as"
     )
     mass_kg = models.PositiveIntegerField(_("质量（千克）"), null=True, blank=True)
     capacity_wh = models.PositiveIntegerField(_("额定能量（瓦时）"), null=True, blank=True)
@@ -165,15 +160,8 @@ class Battery(models.Model):
         _("状态"), max_length=20, choices=State.choices, default=State.REGISTERED
     )
     holder = _unchecked_reference(Enterprise, _("当前持有企业"))
-    vehicle = models.ForeignKey(
-        Vehicle,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="batteries",
-        verbose_name=_("当前车辆"),
-        db_index=False,  # partial index in Meta: NULL until installed
-    )
+    # Partial index in Meta: NULL until installed.
+    vehicle = _unchecked_reference(Vehicle, _("当前车辆"), optional=True, related_name="batteries")
     last_seq = models.PositiveIntegerField(_("最新事件序号"), default=0)
     last_hash = models.CharField(_("最新事件哈希"), max_length=64, blank=True)
     last_occurred_at = models.DateTimeField(_("最新事件发生时间"), null=True, blank=True)
@@ -263,9 +251,8 @@ class LifecycleEvent(models.Model):
     pack's previous event), so altering any stored event breaks the chain from there on.
     """
 
-    battery = models.ForeignKey(
-        Battery, on_delete=models.PROTECT, related_name="events", db_index=False
-    )
+    # The unique (battery, seq) index serves lookups by pack.
+    battery = _unchecked_reference(Battery, _("电池"), related_name="events")
     seq = models.PositiveIntegerField(_("序号"))
     kind = models.CharField(_("事件类型"), max_length=20, choices=EventKind.choices)
     occurred_at = models.DateTimeField(_("发生时间"))
@@ -273,37 +260,21 @@ class LifecycleEvent(models.Model):
     reporter = _unchecked_reference(Enterprise, _("上报企业"))
     reported_by = _unchecked_reference(settings.AUTH_USER_MODEL, _("上报人"), optional=True)
     counterparty = _unchecked_reference(Enterprise, _("对方企业"), optional=True)
-    vehicle = models.ForeignKey(
-        Vehicle,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="events",
-        verbose_name=_("车辆"),
-        db_index=False,  # partial index in Meta
-    )
-    outlet = models.ForeignKey(
-        Outlet,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("回收服务网点"),
-        db_index=False,  # partial index in Meta
-    )
+    # Partial indexes in Meta: NULL for most events.
+    vehicle = _unchecked_reference(Vehicle, _("车辆"), optional=True, related_name="events")
+    outlet = _unchecked_reference(Outlet, _("回收服务网点"), optional=True)
     document_ref = models.CharField(_("单据编号"), max_length=64, blank=True)
     channel = models.CharField(_("上报渠道"), max_length=8, choices=Channel.choices)
     # Partial index in Meta: NULL for web and API events.
     import_batch = _unchecked_reference(
         "ImportBatch", _("导入批次"), optional=True, related_name="events"
     )
-    voids = models.OneToOneField(
+    voids = _unchecked_reference(
         "self",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
+        _("作废的事件"),
+        optional=True,
         related_name="voided_by",
-        verbose_name=_("作废的事件"),
+        one_to_one=True,  # its unique index
     )
     details = models.JSONField(_("附加信息"), default=dict, blank=True)
     state_after = models.CharField(_("事件后状态"), max_length=20, choices=State.choices)
@@ -464,7 +435,8 @@ class BatteryAccess(models.Model):
 
     pk = models.CompositePrimaryKey("enterprise", "battery")
     enterprise = _unchecked_reference(Enterprise)
-    battery = models.ForeignKey(Battery, on_delete=models.PROTECT, related_name="access")
+    # Its own index serves the delete guard on packs (the key leads with the enterprise).
+    battery = _unchecked_reference(Battery, related_name="access", db_index=True)
 
     class Meta:
         verbose_name = _("电池访问关系")

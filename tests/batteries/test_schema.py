@@ -123,6 +123,39 @@ def test_an_import_batch_whose_events_exist_cannot_be_deleted_in_raw_sql():
         _raw_delete("batteries_importbatch", batch.pk)
 
 
+def test_a_registered_pack_cannot_be_deleted_in_raw_sql():
+    pack = pack_create(producer_create())
+    with pytest.raises(IntegrityError, match="batteries_lifecycleevent.battery_id"):
+        _raw_delete("batteries_battery", pack.pk)
+    assert Battery.objects.filter(pk=pack.pk).exists()
+
+
+def test_a_vehicle_named_by_a_pack_and_an_outlet_named_by_an_event_cannot_be_deleted():
+    from batteries.models import Vehicle
+    from common.identifiers import make_vin
+    from tests.batteries.builders import outlet_create, record
+
+    producer = producer_create()
+    maker = enterprise_create(name="乙汽车", division="440307", roles=["vehicle_producer"])
+    pack = pack_create(producer)
+    assert record(pack, "produce", producer).ok
+    assert record(pack, "deliver", producer, minutes=1, counterparty_uscc=maker.uscc).ok
+    assert record(pack, "install", maker, minutes=2, vin=make_vin("LDC12345", "R0000009")).ok
+    vehicle = Vehicle.objects.get()
+    with pytest.raises(IntegrityError, match="vehicle_id"):
+        _raw_delete("batteries_vehicle", vehicle.pk)
+    outlet = outlet_create(producer)
+    with connection.cursor() as cursor:  # name the outlet from an event, past append-only
+        cursor.execute("SET LOCAL session_replication_role = replica")
+        cursor.execute(
+            "UPDATE batteries_lifecycleevent SET outlet_id = %s WHERE battery_id = %s",
+            [outlet.pk, pack.pk],
+        )
+        cursor.execute("SET LOCAL session_replication_role = origin")
+    with pytest.raises(IntegrityError, match="outlet_id"):
+        _raw_delete("enterprises_outlet", outlet.pk)
+
+
 def test_every_foreign_key_the_database_does_not_check_has_a_delete_guard():
     from django.apps import apps
 
