@@ -11,6 +11,7 @@ They check the exact value given; run user input through the matching ``normaliz
 Only the standard library and Django's lazy-text helpers are imported: no models, no settings.
 """
 
+import re
 import string
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -57,8 +58,13 @@ def identifier_error(
 _ASCII_UPPER = str.maketrans(string.ascii_lowercase, string.ascii_uppercase)
 
 
+_CANONICAL = re.compile(r"[0-9A-Z]*")
+
+
 def normalize_identifier(value: str) -> str:
     """Return the value with full-width forms folded, all whitespace removed, ASCII upper-cased."""
+    if _CANONICAL.fullmatch(value):  # what systems send: nothing to fold (~10x cheaper)
+        return value
     # NFKC folds full-width digits and letters typed with a Chinese IME (９１３５ → 9135).
     folded = unicodedata.normalize("NFKC", value)
     # Only ASCII is upper-cased: str.upper() can change the length ("ß" → "SS") and shift

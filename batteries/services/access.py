@@ -25,7 +25,8 @@ def event_parties(events) -> set[tuple[int, int]]:
     """Return the access pairs that events create: reporter, new holder, counterparty."""
     pairs = set()
     for event in events:
-        battery_id = event.battery.pk  # the pack may be new in the batch: no battery_id yet
+        # A pack new in the batch got its key after the event was built: ask the object.
+        battery_id = event.battery_id or event.battery.pk
         pairs.add((event.reporter_id, battery_id))
         pairs.add((event.holder_after_id, battery_id))
         if event.counterparty_id is not None:

@@ -62,16 +62,17 @@ def fast_instance(
     return instance
 
 
-def fast_factory(model: type[Model], /, **shared):
-    """Return `build(**values)`: new instances as `fast_instance` makes them, sharing values.
+def fast_factory(model: type[Model], /, *, saved: bool = False, db=DEFAULT_DB_ALIAS, **shared):
+    """Return `build(**values)`: instances as `fast_instance` makes them, sharing values.
 
     A batch's events share reporter, time, channel and import batch: those are resolved
-    once here, and each `build` fills only what varies. The columns named by `shared` and
-    `values` together must be exactly the model's, the primary key aside (checked once
-    for each set of names a caller uses).
+    once here, and each `build` fills only what varies. For new instances the columns named
+    by `shared` and `values` together must be exactly the model's, the primary key aside;
+    loaded ones (`saved=True`) may leave columns out, deferred. The names are checked once
+    for each set of names a caller uses.
     """
     relations, attnames = _layout(model)
-    base = {model._meta.pk.attname: None}
+    base = {} if saved else {model._meta.pk.attname: None}
     base_cache = {}
     _fill(base, base_cache, relations, shared)
     checked: set[tuple[str, ...]] = set()
@@ -81,11 +82,13 @@ def fast_factory(model: type[Model], /, **shared):
         _fill(fields, cache, relations, values)
         names = tuple(values)
         if names not in checked:
-            _check_names(model, fields.keys(), attnames)
+            _check_names(model, fields.keys(), attnames, saved=saved)
             checked.add(names)
         instance = model.__new__(model)
         state = ModelState()
         state.fields_cache = cache
+        if saved:
+            state.adding, state.db = False, db
         instance._state = state
         instance.__dict__.update(fields)
         return instance
@@ -93,8 +96,8 @@ def fast_factory(model: type[Model], /, **shared):
     return build
 
 
-def _check_names(model, names, attnames: frozenset[str]) -> None:
-    missing, unknown = attnames - names, names - attnames
+def _check_names(model, names, attnames: frozenset[str], *, saved: bool) -> None:
+    missing, unknown = (set() if saved else attnames - names), names - attnames
     if missing or unknown:
         raise TypeError(
             f"{model.__name__}: no value for {sorted(missing)}, unknown names {sorted(unknown)}"
@@ -116,15 +119,16 @@ def _pk(obj):
 
 
 def _row(event: LifecycleEvent) -> tuple:
+    # Plain columns straight from __dict__: the `<fk>_id` attributes are data descriptors,
+    # a Python call per read. Packs and vehicles may be new in the batch: ask the objects.
+    d = event.__dict__
     return (
-        # Packs and vehicles may be new in the same batch: read their keys now.
-        event.pk, event.battery.pk, event.seq, event.kind, event.occurred_at,
-        event.reported_at, event.reporter_id, event.reported_by_id, event.counterparty_id,
-        _pk(event.vehicle), event.outlet_id, event.document_ref, event.channel,
-        event.import_batch_id, event.voids_id,
-        json.dumps(event.details, ensure_ascii=False) if event.details else "{}",
-        event.state_after,
-        event.holder_after_id, event.prev_hash, event.hash,
+        d["id"], d["battery_id"] or event.battery.pk, d["seq"], d["kind"], d["occurred_at"],
+        d["reported_at"], d["reporter_id"], d["reported_by_id"], d["counterparty_id"],
+        _pk(event.vehicle), d["outlet_id"], d["document_ref"], d["channel"],
+        d["import_batch_id"], d["voids_id"],
+        json.dumps(d["details"], ensure_ascii=False) if d["details"] else "{}",
+        d["state_after"], d["holder_after_id"], d["prev_hash"], d["hash"],
     )  # fmt: skip
 
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from batteries import rules
 from batteries.models import Battery, Handover, Vehicle, VehicleBinding
-from batteries.services.bulk import fast_instance
+from batteries.services.bulk import fast_factory
 from common.identifiers import normalize_uscc, normalize_vin, validate_vin
 from enterprises.models import Enterprise, Outlet
 
@@ -225,10 +225,9 @@ def _locked_batteries(codes: set[str]) -> dict[str, Battery]:
     holders = Enterprise.objects.in_bulk({row[3] for row in rows})
     vehicles = Vehicle.objects.in_bulk({row[4] for row in rows if row[4]})
     batteries = {}
+    build = fast_factory(Battery, saved=True)
     for pk, code, state, holder_id, vehicle_id, last_seq, last_hash, micros, *sizes in rows:
-        batteries[code] = fast_instance(
-            Battery,
-            saved=True,
+        batteries[code] = build(
             id=pk,
             code=code,
             state=state,
