@@ -193,6 +193,10 @@ class PackImport:
                     self.progress.save(self.counters)
 
     def _chunk(self, chunk: list, *, write: bool) -> None:
+        with self.report.in_row_order():
+            self._check_and_write(chunk, write=write)
+
+    def _check_and_write(self, chunk: list, *, write: bool) -> None:
         now = timezone.now()
         if self._checker.today != timezone.localdate(now):
             self._checker = CodeChecker(timezone.localdate(now))
@@ -200,7 +204,13 @@ class PackImport:
         with self._timed("check"):
             rows = [row for row in map(self._parse, chunk) if row is not None]
         with self._timed("lookup"):
-            known = self._lookup(_codes_to_look_up(rows), with_seen=not write)
+            # Writing, the codes of the reporter's own prefixes are not looked up first:
+            # INSERT … ON CONFLICT finds those already registered as it goes, and
+            # `_settle_lost_rows` sorts them out after (one probe of the code index per row
+            # instead of two). Parents and other prefixes' codes are looked up, so a foreign
+            # code reads "already registered" when it is, as in `packs_register`.
+            codes = self._codes_to_check_first(rows) if write else _codes_to_look_up(rows)
+            known = self._lookup(codes, with_seen=not write)
         with self._timed("check"):
             valid = self._classify(rows, known)
         self.counters.rows_done += len(chunk)
@@ -364,27 +374,39 @@ class PackImport:
             "channel": Channel.IMPORT.value,
         }
 
+    def _codes_to_check_first(self, rows: list[_Row]) -> list[str]:
+        own = self.own_prefixes
+        codes = {row.parent_code for row in rows if row.parent_code}
+        codes.update(r.fields.code for r in rows if r.fields.manufacturer_code not in own)
+        return list(codes)
+
     def _settle_lost_rows(self) -> None:
-        """Classify rows another writer registered between our check and our insert."""
+        """Classify the rows the insert skipped: codes registered before (by this file, by
+        the reporter, by another enterprise, perhaps a moment ago) and parents gone since."""
         with connection.connection.cursor() as cursor:
             cursor.execute(LOST_SQL)
             lost = cursor.fetchall()
-        for number, code, manufacturer_id in lost:
-            if manufacturer_id == self.reporter.pk:
+        for number, code, parent_code, manufacturer_id, batch_id in lost:
+            value = code
+            if manufacturer_id is None:
+                field, error, value = "parent_code", "code.parent_unknown", parent_code
+                message = _("写入时上级编码已不可用，请重新导入该行：%(code)s")
+            elif batch_id == self.batch.pk:
+                field, error = "code", "code.duplicate_in_file"
+                message = _("电池编码在文件中重复出现：%(code)s")
+            elif manufacturer_id == self.reporter.pk:
                 self.counters.rows_duplicate += 1
                 continue
+            else:
+                field, error = "code", "code.duplicate"
+                message = _("电池编码已登记：%(code)s")
             self.counters.rows_failed += 1
-            message = (
-                _("电池编码已登记：%(code)s")
-                if manufacturer_id
-                else _("写入时上级编码已不可用，请重新导入该行：%(code)s")
-            )
             self.report.add(
                 row=number,
-                field=self._header.label("code", PACK_COLUMNS),
-                code="code.duplicate" if manufacturer_id else "code.parent_unknown",
+                field=self._header.label(field, PACK_COLUMNS),
+                code=error,
                 message=message % {"code": code},
-                value=code,
+                value=value,
             )
 
 

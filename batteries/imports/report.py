@@ -1,8 +1,10 @@
 """Row errors streamed to a CSV report on disk, counters, and progress written as we go."""
 
+import contextlib
 import csv
 import os
 import tempfile
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 
 from django.db import connections
@@ -42,6 +44,7 @@ class ErrorReport:
     path: str = ""
 
     def __post_init__(self):
+        self._held: list[tuple] | None = None
         handle, self.path = tempfile.mkstemp(prefix="import-errors-", suffix=".csv")
         self._file = os.fdopen(handle, "w", encoding="utf-8-sig", newline="")
         self._writer = csv.writer(self._file)
@@ -49,7 +52,27 @@ class ErrorReport:
 
     def add(self, *, row: int, field: str, code: str, message, value: object = "") -> None:
         """Record one error of a row; `message` may be lazy and is translated now."""
-        text = str(message)
+        if self._held is not None:
+            self._held.append((row, field, code, str(message), value))
+            return
+        self._write(row, field, code, str(message), value)
+
+    @contextlib.contextmanager
+    def in_row_order(self) -> Iterator[None]:
+        """Hold the errors added inside the block, then record them sorted by row.
+
+        For a chunk whose errors are found in more than one pass (some only after the
+        insert): the report still reads top to bottom, a row's own errors in their order.
+        """
+        self._held = []
+        try:
+            yield
+        finally:
+            held, self._held = self._held, None
+            for entry in sorted(held, key=lambda entry: entry[0]):
+                self._write(*entry)
+
+    def _write(self, row: int, field: str, code: str, text: str, value: object) -> None:
         self._writer.writerow([row, _safe(field), code, _safe(text), _safe(value)])
         self.errors += 1
         if len(self.sample) < SAMPLE_SIZE:

@@ -74,9 +74,17 @@ INSERT INTO batteries_batteryaccess (enterprise_id, battery_id)
 SELECT %(reporter)s, battery_id FROM ev
 """
 
+# The staged rows this chunk's INSERT did not write, with what holds their code now. LATERAL
+# with LIMIT 1 keeps it a key probe per staged row: as a plain join, PostgreSQL may hash the
+# whole pack table for each chunk.
 LOST_SQL = f"""
-SELECT s.rownum, s.code, b.manufacturer_id
-FROM {STAGE} s LEFT JOIN batteries_battery b ON b.code = s.code
+SELECT s.rownum, s.code, s.parent_code, b.manufacturer_id, b.batch_id
+FROM {STAGE} s LEFT JOIN LATERAL (
+    SELECT b.id, b.manufacturer_id, b.last_hash,
+        (SELECT e.import_batch_id FROM batteries_lifecycleevent e
+         WHERE e.battery_id = b.id AND e.seq = 1) AS batch_id
+    FROM batteries_battery b WHERE b.code = s.code LIMIT 1
+) b ON true
 WHERE b.id IS NULL OR b.last_hash IS DISTINCT FROM s.hash
 ORDER BY s.rownum
 """

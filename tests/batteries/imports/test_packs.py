@@ -277,6 +277,23 @@ def test_large_files_are_committed_chunk_by_chunk_with_the_same_outcome(producer
     assert Battery.objects.get(code=code(serial=50, product_type="M")).parent.code == code(serial=1)
 
 
+def test_the_error_report_lists_rows_in_file_order_within_a_chunk(producer_user, monkeypatch):
+    from batteries.imports import packs
+
+    monkeypatch.setattr(packs, "CHUNK_SIZE", 3)
+    # Row 5 repeats row 2 (found only when the insert skips it), row 6 is malformed.
+    rows = [[code(serial=n), "", "", ""] for n in (1, 2, 3)]
+    rows += [[code(serial=2), "", "", ""], ["T01P", "", "", ""], [code(serial=4), "", "", ""]]
+
+    batch = import_file(producer_user, csv_bytes(rows))
+
+    assert (batch.rows_created, batch.rows_failed) == (4, 2)
+    assert [(e["row"], e["code"]) for e in batch.error_sample] == [
+        (5, "code.duplicate_in_file"),
+        (6, "code.length"),
+    ]
+
+
 def test_all_or_nothing_finds_a_duplicate_across_chunks_before_writing(producer_user, monkeypatch):
     from batteries.imports import packs
 
