@@ -21,6 +21,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -71,6 +72,57 @@ class _Row:
     mass_kg: int | None
     capacity_wh: int | None
     cells: list
+    digest: str = ""  # the register event's hash, when the chunk is read for writing
+
+
+@dataclass(slots=True)
+class _Read:
+    """A chunk as read from the file: rows whose code is valid and those whose code is not.
+
+    Reading records nothing (no error, no counter): `_check_and_write` does, in file order,
+    when the chunk's turn comes, so it can be done ahead while the previous chunk inserts.
+    """
+
+    size: int
+    rows: list[_Row]
+    bad_codes: list[tuple[int, list, list]]  # (row number, cells, code errors)
+    now: datetime
+    hasher: "RegisterHasher | None"
+
+
+_END = object()
+
+
+class _Lookahead:
+    """Chunks of the file, each read one step ahead of its turn.
+
+    `fetch` reads the next chunk (CSV parsing, code checks, register hashes: Python only, no
+    database) and is called while PostgreSQL runs the current chunk's insert, so the two
+    cores work at once. At most two chunks are in memory.
+    """
+
+    def __init__(self, chunks_iter: Iterator[list], read: Callable[[list], _Read]):
+        self._chunks, self._read, self._next = chunks_iter, read, None
+
+    def fetch(self) -> None:
+        if self._next is None:
+            try:
+                chunk = next(self._chunks, None)
+                self._next = _END if chunk is None else self._read(chunk)
+            except Exception as problem:  # e.g. an undecodable line: raised at its turn,
+                self._next = _Failed(problem)  # after the chunks before it are committed
+
+    def take(self) -> _Read | None:
+        self.fetch()
+        read, self._next = self._next, None
+        if isinstance(read, _Failed):
+            raise read.problem
+        return None if read is _END else read
+
+
+@dataclass(frozen=True, slots=True)
+class _Failed:
+    problem: Exception
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +183,8 @@ class PackImport:
         )
         self._all_prefixes: set[str] | None = None
         self._checker = CodeChecker(timezone.localdate())
+        self._user = batch.uploaded_by  # loaded now: reading ahead must not query
+        self._lookahead: _Lookahead | None = None
         self._header: HeaderMap | None = None
         self._at: dict[str, int | None] = {}
         self.timings: dict[str, float] = defaultdict(float)  # seconds per step, for benchmarks
@@ -182,27 +236,51 @@ class PackImport:
             self._header = header_map(ImportBatch.Kind.PACKS, stream.header)
             self._at = {c.key: self._header.positions.get(c.key) for c in PACK_COLUMNS}
             rows = _timed_iter(stream.rows, self.timings)
-            for chunk in chunks(rows, self.chunk_size):
+            self._lookahead = _Lookahead(
+                chunks(rows, self.chunk_size), lambda chunk: self._read(chunk, hash_rows=write)
+            )
+            while (read := self._lookahead.take()) is not None:
                 if atomic_chunks:
                     with self._timed("transaction"), transaction.atomic():
                         fast_commit()
-                        self._chunk(chunk, write=write)
+                        self._chunk(read, write=write)
                         self.progress.save(self.counters)
                 else:
-                    self._chunk(chunk, write=write)
+                    self._chunk(read, write=write)
                     self.progress.save(self.counters)
 
-    def _chunk(self, chunk: list, *, write: bool) -> None:
+    def _chunk(self, read: _Read, *, write: bool) -> None:
         with self.report.in_row_order():
-            self._check_and_write(chunk, write=write)
+            self._check_and_write(read, write=write)
 
-    def _check_and_write(self, chunk: list, *, write: bool) -> None:
+    def _read(self, chunk: list, *, hash_rows: bool) -> _Read:
+        """Read a chunk's rows and check their codes; hash them if they are to be written."""
         now = timezone.now()
         if self._checker.today != timezone.localdate(now):
             self._checker = CodeChecker(timezone.localdate(now))
-        started = time.perf_counter()
         with self._timed("check"):
-            rows = [row for row in map(self._parse, chunk) if row is not None]
+            read = _Read(len(chunk), [], [], now, None)
+            for number, cells in chunk:
+                row = self._parse(number, cells)
+                if isinstance(row, _Row):
+                    read.rows.append(row)
+                else:
+                    read.bad_codes.append((number, cells, row))
+        if hash_rows and read.rows:
+            with self._timed("hash"):
+                read.hasher = hasher = self._hasher(now)
+                for row in read.rows:
+                    row.digest = hasher.hash(row.fields.code)
+        return read
+
+    def _check_and_write(self, read: _Read, *, write: bool) -> None:
+        started = time.perf_counter()
+        for number, cells, errors in read.bad_codes:
+            for error in errors:
+                self._error(number, cells, "code", error.code, error.message)
+            self._value_errors(number, cells)
+            self.counters.rows_failed += 1
+        rows = read.rows
         with self._timed("lookup"):
             # Writing, the codes of the reporter's own prefixes are not looked up first:
             # INSERT … ON CONFLICT finds those already registered as it goes, and
@@ -213,9 +291,9 @@ class PackImport:
             known = self._lookup(codes, with_seen=not write)
         with self._timed("check"):
             valid = self._classify(rows, known)
-        self.counters.rows_done += len(chunk)
+        self.counters.rows_done += read.size
         if valid and write:
-            self._write(valid, now)
+            self._write(valid, read)
         elif valid:
             with self._timed("remember"):
                 remember([r.fields.code for r in valid], [r.fields.product_type for r in valid])
@@ -223,17 +301,15 @@ class PackImport:
 
     # --- checking -----------------------------------------------------------------------
 
-    def _parse(self, item: tuple[int, list]) -> _Row | None:
-        """Check the code; read the other cells quickly (hard cases are left to _row_ok)."""
-        number, cells = item
+    def _parse(self, number: int, cells: list) -> _Row | list:
+        """Check the code; read the other cells quickly (hard cases are left to _row_ok).
+
+        Return the row, or the code's errors.
+        """
         at = self._at
         fields, errors = self._checker.check(_text(cells, at["code"]))
         if fields is None:
-            for error in errors:
-                self._error(number, cells, "code", error.code, error.message)
-            self._value_errors(number, cells)
-            self.counters.rows_failed += 1
-            return None
+            return errors
         parent = _text(cells, at["parent_code"]).upper()
         mass, capacity = _quick_int(cells, at["mass_kg"]), _quick_int(cells, at["capacity_wh"])
         return _Row(number, fields, parent, mass, capacity, cells)
@@ -337,27 +413,43 @@ class PackImport:
 
     # --- writing ------------------------------------------------------------------------
 
-    def _write(self, rows: list[_Row], now) -> None:
-        hasher = RegisterHasher(
+    def _hasher(self, now: datetime) -> RegisterHasher:
+        return RegisterHasher(
             reporter=self.reporter,
-            user=self.batch.uploaded_by,
+            user=self._user,
             import_batch=self.batch,
             now=now,
             channel=Channel.IMPORT,
         )
+
+    def _write(self, rows: list[_Row], read: _Read) -> None:
         first = rows[0].fields
-        hasher.verify(first, parsed_again=parse_battery_code(first.code, today=self._checker.today))
-        with connection.connection.cursor() as cursor:
+        today = self._checker.today
+        read.hasher.verify(first, parsed_again=parse_battery_code(first.code, today=today))
+        raw = connection.connection
+        with raw.cursor() as cursor:
             with self._timed("hash"):
-                text = "".join(stage_line(row, hasher.hash(row.fields.code)) for row in rows)
+                text = "".join(stage_line(row, row.digest) for row in rows)
             with self._timed("copy"):
                 copy_to_stage(cursor, text)
-            created = 0
-            with self._timed("insert"):
-                levels = sorted({r.fields.product_type for r in rows}, key=LEVEL.get, reverse=True)
-                for level in levels:
-                    cursor.execute(INSERT_SQL, self._insert_params(level, now))
-                    created += cursor.rowcount
+        levels = sorted({r.fields.product_type for r in rows}, key=LEVEL.get, reverse=True)
+        started = time.perf_counter()
+        # Pipeline mode sends the inserts without waiting for them; the next chunk is read
+        # meanwhile, and leaving the block waits for the results.
+        cursors = [raw.cursor() for _ in levels]
+        try:
+            with raw.pipeline():
+                for cursor, level in zip(cursors, levels, strict=True):
+                    cursor.execute(INSERT_SQL, self._insert_params(level, read.now))
+                ahead = time.perf_counter()
+                self._lookahead.fetch()
+                ahead = time.perf_counter() - ahead
+            created = sum(cursor.rowcount for cursor in cursors)
+        finally:
+            for cursor in cursors:
+                cursor.close()
+        # The reading ahead is counted in its own steps (read, check, hash).
+        self.timings["insert"] += time.perf_counter() - started - ahead
         self.counters.rows_created += created
         if created < len(rows):
             self._settle_lost_rows()

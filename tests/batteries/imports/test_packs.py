@@ -329,3 +329,20 @@ def test_codes_registered_by_another_writer_during_the_import_are_never_written_
     assert (batch.rows_created, batch.rows_duplicate, batch.rows_failed) == (0, 1, 1)
     assert [(e["row"], e["code"]) for e in batch.error_sample] == [(3, "code.duplicate")]
     assert Battery.objects.count() == 2 and LifecycleEvent.objects.count() == 2
+
+
+def test_a_chunk_read_ahead_fails_only_when_its_turn_comes():
+    # The next chunk is read while the current one inserts; a file problem in it must not
+    # roll back the current chunk: it is raised after, as if read in turn.
+    from batteries.imports.packs import _Lookahead
+    from batteries.imports.readers import FileProblem
+
+    def chunks():
+        yield ["first"]
+        raise FileProblem("第 3 行附近包含无法识别的字符编码")
+
+    ahead = _Lookahead(chunks(), read=lambda chunk: chunk)
+    assert ahead.take() == ["first"]
+    ahead.fetch()  # during the first chunk's insert: the problem is held, not raised
+    with pytest.raises(FileProblem, match="第 3 行"):
+        ahead.take()
