@@ -12,6 +12,17 @@ from batteries.services.bulk import fast_factory
 from common.identifiers import normalize_uscc, normalize_vin, validate_vin
 from enterprises.models import Enterprise, Outlet
 
+# The kinds of event that read a pack's open handover, or open or close its binding.
+RESOLVING_KINDS = frozenset({"receipt_confirm", "receipt_dispute"})
+BINDING_KINDS = frozenset(k for k, rule in rules.TRANSITIONS.items() if rule.binds or rule.unbinds)
+
+
+def _outlet_owners(active, enterprises) -> set[int]:
+    """The enterprises among the counterparties that own or run an active outlet."""
+    ids = [e.pk for e in enterprises]
+    owners = set(active.filter(owner_id__in=ids).values_list("owner_id", flat=True))
+    return owners | set(active.filter(operator_id__in=ids).values_list("operator_id", flat=True))
+
 
 @dataclass
 class BatchContext:
@@ -36,10 +47,11 @@ class BatchContext:
         batteries = _locked_batteries(codes)
         usccs = {normalize_uscc(i.counterparty_uscc) for i in items if i.counterparty_uscc}
         enterprises = {e.uscc: e for e in Enterprise.objects.approved().filter(uscc__any=usccs)}
-        ids = [e.pk for e in enterprises.values()]
+        kinds = {item.kind for item in items}
         active = Outlet.objects.filter(status=Outlet.Status.ACTIVE)
-        owners = set(active.filter(owner_id__in=ids).values_list("owner_id", flat=True))
-        owners |= set(active.filter(operator_id__in=ids).values_list("operator_id", flat=True))
+        # Only what the batch's kinds of event consult is loaded: a batch of deliveries
+        # needs no outlets, handovers or bindings (four queries fewer for a single event).
+        owners = _outlet_owners(active, enterprises.values()) if "handover" in kinds else set()
         outlet_ids = {i.outlet_id for i in items if i.outlet_id}
         vins = {normalize_vin(i.vin) for i in items if i.vin}
         pks = [b.pk for b in batteries.values()]
@@ -61,12 +73,15 @@ class BatchContext:
             open_handovers={
                 h.battery_id: h
                 for h in Handover.objects.select_related("giver").filter(
-                    battery_id__any=pks, status=Handover.Status.OPEN
+                    battery_id__any=pks if kinds & RESOLVING_KINDS else [],
+                    status=Handover.Status.OPEN,
                 )
             },
             open_bindings={
                 b.battery_id: b
-                for b in VehicleBinding.objects.filter(battery_id__any=pks, unbound_at__isnull=True)
+                for b in VehicleBinding.objects.filter(
+                    battery_id__any=pks if kinds & BINDING_KINDS else [], unbound_at__isnull=True
+                )
             },
         )
 
