@@ -227,7 +227,7 @@ def _locked_batteries(codes: set[str]) -> dict[str, Battery]:
 
     Holders and vehicles are loaded once each for the whole batch rather than joined per
     pack: a 10,000-pack batch usually has a handful of distinct holders. The packs come back
-    as tuples and become instances without Model.__init__ (see `fast_instance`).
+    as tuples and become instances without Model.__init__ (see `fast_factory`).
     `last_occurred_at` arrives as integer microseconds: Django loads timestamptz through a
     pure-Python loader (~9 µs a value), the integer and one timedelta cost well under 1 µs.
     `updated_at` is not read: the batch overwrites it.
