@@ -5,6 +5,8 @@ and quoting the statement than PostgreSQL spends running it. `field__any=values`
 array parameter instead (`field = ANY(%s)`), and the plan is the same index scan.
 """
 
+from datetime import UTC, datetime, timedelta
+
 from django.core.exceptions import EmptyResultSet
 from django.db.models import Field, ForeignObject, Lookup
 
@@ -55,3 +57,20 @@ def array_literal(values) -> str:
     ):
         raise ValueError("array_literal takes plain tokens only")
     return "{" + text + "}"
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def epoch_micros(column: str) -> str:
+    """SQL reading a timestamptz column as integer microseconds since 1970 (UTC)."""
+    return f"(extract(epoch FROM {column}) * 1000000)::bigint"
+
+
+def from_epoch_micros(value: int | None) -> datetime | None:
+    """The aware UTC datetime of `epoch_micros`, exactly.
+
+    For batch reads of many times: Django loads timestamptz through a pure-Python loader
+    (~9 µs a value); the integer and one timedelta cost well under 1 µs.
+    """
+    return None if value is None else _EPOCH + timedelta(microseconds=value)

@@ -8,18 +8,17 @@ states, bindings and handovers with a constant number of SQL statements per batc
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from batteries import rules
 from batteries.models import Battery, LifecycleEvent
 from batteries.services.access import access_grant, event_parties
-from batteries.services.bulk import batteries_copy, events_copy, fast_factory
+from batteries.services.bulk import batteries_copy, events_copy, fast_factory, rows_update
 from batteries.services.chain import event_payload
 from batteries.services.lookups import BatchContext
 from batteries.services.repurpose import repurpose_details, repurpose_problem, repurposed_unit
-from batteries.sql import array_literal
 from common.battery_code import normalize_battery_code
 from common.hashing import payload_hash
 from enterprises.models import Enterprise
@@ -269,37 +268,23 @@ class _BatchWriter:
         _batteries_update(list(self.touched.values()))
 
 
-_UPDATE_PACKS = """
-UPDATE batteries_battery AS b SET state = v.state, holder_id = v.holder_id,
-    vehicle_id = v.vehicle_id, last_seq = v.last_seq, last_hash = v.last_hash,
-    last_occurred_at = v.last_occurred_at, updated_at = v.updated_at
-FROM unnest(%s::bigint[], %s::varchar[], %s::bigint[], %s::bigint[], %s::integer[],
-            %s::varchar[], %s::timestamptz[], %s::timestamptz[])
-    AS v(id, state, holder_id, vehicle_id, last_seq, last_hash, last_occurred_at, updated_at)
-WHERE b.id = v.id AND b.id = ANY(%s::bigint[])
-"""
-
-
 def _batteries_update(batteries: list[Battery]) -> None:
-    """Write the packs' new state in one statement (bulk_update's CASE is ~30x slower).
-
-    The second `b.id = ANY(ids)` looks redundant but decides the plan: joined only with
-    the unnest, PostgreSQL hashed the whole pack table (a sequential scan, ~180 ms at 300k
-    packs and growing with the registry); with it, it fetches the batch's rows by key.
-    """
-    if not batteries:
-        return
-    columns = [
-        [b.pk for b in batteries],
-        [b.state for b in batteries],
-        [b.holder.pk for b in batteries],
-        # New vehicles got their keys at flush, after the pack objects were changed.
-        [b.vehicle.pk if b.vehicle is not None else None for b in batteries],
-        [b.last_seq for b in batteries],
-        [b.last_hash for b in batteries],
-        [b.last_occurred_at.isoformat() for b in batteries],
-        [b.updated_at.isoformat() for b in batteries],
-    ]
-    arrays = [array_literal(column) for column in columns]
-    with connection.cursor() as cursor:
-        cursor.execute(_UPDATE_PACKS, [*arrays, arrays[0]])
+    """Write the packs' new state in one statement."""
+    rows_update(
+        "batteries_battery",
+        {
+            "state": "varchar",
+            "holder_id": "bigint",
+            "vehicle_id": "bigint",
+            "last_seq": "integer",
+            "last_hash": "varchar",
+            "last_occurred_at": "timestamptz",
+            "updated_at": "timestamptz",
+        },
+        [
+            # New vehicles got their keys at flush, after the pack objects were changed.
+            (b.pk, b.state, b.holder.pk, b.vehicle.pk if b.vehicle else None, b.last_seq,
+             b.last_hash, b.last_occurred_at, b.updated_at)
+            for b in batteries
+        ],
+    )  # fmt: skip

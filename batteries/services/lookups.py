@@ -1,14 +1,22 @@
 """Everything a batch of events refers to, loaded with one query per model."""
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 
 from django.db import connection
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from batteries import rules
 from batteries.models import Battery, Handover, Vehicle, VehicleBinding
-from batteries.services.bulk import fast_factory
+from batteries.services.bulk import (
+    bindings_copy,
+    fast_factory,
+    fast_instance,
+    handovers_copy,
+    rows_update,
+    vehicles_copy,
+)
+from batteries.sql import epoch_micros, from_epoch_micros
 from common.identifiers import normalize_uscc, normalize_vin, validate_vin
 from enterprises.models import Enterprise, Outlet
 
@@ -69,7 +77,7 @@ class BatchContext:
             enterprises=enterprises,
             outlet_owners=owners,
             outlets=active.in_bulk(outlet_ids),
-            vehicles={v.vin: v for v in Vehicle.objects.filter(vin__any=vins)},
+            vehicles={v.vin: v for v in _vehicles(vin__any=vins)},
             open_handovers={
                 h.battery_id: h
                 for h in Handover.objects.select_related("giver").filter(
@@ -153,8 +161,13 @@ class BatchContext:
         vin = normalize_vin(item.vin)
         vehicle = self.vehicles.get(vin) or self.new_vehicles.get(vin)
         if vehicle is None:
-            vehicle = Vehicle(
-                vin=vin, producer=reporter, is_swap_model=bool(item.details.get("swap_model"))
+            vehicle = fast_instance(
+                Vehicle,
+                vin=vin,
+                producer=reporter,
+                model_name="",
+                is_swap_model=bool(item.details.get("swap_model")),
+                created_at=timezone.now(),
             )
             self.new_vehicles[vin] = vehicle
         return vehicle
@@ -170,20 +183,30 @@ class BatchContext:
             self.dirty_bindings.append(binding)
 
     def binding_open(self, battery, vehicle, event) -> None:
-        binding = VehicleBinding(
-            battery=battery, vehicle=vehicle, bound_at=event.occurred_at, bound_by=event
+        binding = fast_instance(
+            VehicleBinding,
+            battery=battery,
+            vehicle=vehicle,
+            bound_at=event.occurred_at,
+            unbound_at=None,
+            bound_by=event,
+            unbound_by=None,
         )
         self.open_bindings[battery.pk] = binding
         self.new_bindings.append(binding)
 
     def handover_open(self, battery, event, state_before) -> None:
-        handover = Handover(
+        handover = fast_instance(
+            Handover,
             battery=battery,
             giver=event.reporter,
             receiver=event.counterparty,
             handover_event=event,
+            resolution_event=None,
             state_before=state_before,
+            status=Handover.Status.OPEN,
             handed_over_at=event.occurred_at,
+            resolved_at=None,
         )
         self.open_handovers[battery.pk] = handover
         self.new_handovers.append(handover)
@@ -198,7 +221,7 @@ class BatchContext:
 
     def flush_vehicles(self) -> None:
         """Write the vehicles first registered by this batch (events refer to them)."""
-        Vehicle.objects.bulk_create(self.new_vehicles.values())
+        vehicles_copy(list(self.new_vehicles.values()))
 
     def flush_relations(self) -> None:
         """Write bindings and handovers once the events have their keys.
@@ -206,20 +229,25 @@ class BatchContext:
         Existing rows are closed before new ones open, so the one-open-per-pack
         constraints hold at every statement.
         """
-        VehicleBinding.objects.bulk_update(self.dirty_bindings, ["unbound_at", "unbound_by"])
-        VehicleBinding.objects.bulk_create(self.new_bindings)
-        Handover.objects.bulk_update(
-            self.dirty_handovers, ["status", "resolution_event", "resolved_at"]
+        rows_update(
+            "batteries_vehiclebinding",
+            {"unbound_at": "timestamptz", "unbound_by_id": "bigint"},
+            [(b.pk, b.unbound_at, b.unbound_by.pk) for b in self.dirty_bindings],
         )
-        Handover.objects.bulk_create(self.new_handovers)
+        bindings_copy(self.new_bindings)
+        rows_update(
+            "batteries_handover",
+            {"status": "varchar", "resolution_event_id": "bigint", "resolved_at": "timestamptz"},
+            [(h.pk, h.status, h.resolution_event.pk, h.resolved_at) for h in self.dirty_handovers],
+        )
+        handovers_copy(self.new_handovers)
 
 
-_LOCK_PACKS = """
+_LOCK_PACKS = f"""
 SELECT id, code, state, holder_id, vehicle_id, last_seq, last_hash,
-       (extract(epoch FROM last_occurred_at) * 1000000)::bigint, mass_kg, capacity_wh
+       {epoch_micros("last_occurred_at")}, mass_kg, capacity_wh
 FROM batteries_battery WHERE code = ANY(%s) ORDER BY id FOR UPDATE
 """
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def _locked_batteries(codes: set[str]) -> dict[str, Battery]:
@@ -228,9 +256,8 @@ def _locked_batteries(codes: set[str]) -> dict[str, Battery]:
     Holders and vehicles are loaded once each for the whole batch rather than joined per
     pack: a 10,000-pack batch usually has a handful of distinct holders. The packs come back
     as tuples and become instances without Model.__init__ (see `fast_factory`).
-    `last_occurred_at` arrives as integer microseconds: Django loads timestamptz through a
-    pure-Python loader (~9 µs a value), the integer and one timedelta cost well under 1 µs.
-    `updated_at` is not read: the batch overwrites it.
+    `last_occurred_at` arrives as integer microseconds (`from_epoch_micros`); `updated_at`
+    is not read: the batch overwrites it.
     """
     if not codes:
         return {}
@@ -238,7 +265,7 @@ def _locked_batteries(codes: set[str]) -> dict[str, Battery]:
         cursor.execute(_LOCK_PACKS, [list(codes)])
         rows = cursor.fetchall()
     holders = Enterprise.objects.in_bulk({row[3] for row in rows})
-    vehicles = Vehicle.objects.in_bulk({row[4] for row in rows if row[4]})
+    vehicles = {v.pk: v for v in _vehicles(pk__any={row[4] for row in rows if row[4]})}
     batteries = {}
     build = fast_factory(Battery, saved=True)
     for pk, code, state, holder_id, vehicle_id, last_seq, last_hash, micros, *sizes in rows:
@@ -250,8 +277,18 @@ def _locked_batteries(codes: set[str]) -> dict[str, Battery]:
             vehicle=vehicles.get(vehicle_id),
             last_seq=last_seq,
             last_hash=last_hash,
-            last_occurred_at=None if micros is None else _EPOCH + timedelta(microseconds=micros),
+            last_occurred_at=from_epoch_micros(micros),
             mass_kg=sizes[0],
             capacity_wh=sizes[1],
         )
     return batteries
+
+
+def _vehicles(**lookup) -> list[Vehicle]:
+    """The batch's vehicles, as instances without Model.__init__ (a sale batch has 10,000)."""
+    build = fast_factory(Vehicle, saved=True)
+    fields = ("id", "vin", "producer_id", "model_name", "is_swap_model")
+    return [
+        build(**dict(zip(fields, row, strict=True)))
+        for row in Vehicle.objects.filter(**lookup).values_list(*fields)
+    ]
