@@ -74,6 +74,30 @@ def test_it_binds_the_pack_to_the_vehicle_on_installation(parties):
     assert pack.bindings.get().unbound_at is None
 
 
+def test_dismantling_closes_the_binding_and_a_receipt_closes_the_handover(parties):
+    pack = drive_to_scrapped(pack_create(parties["producer"]), parties)
+    dismantle = pack.events.get(kind="dismantle")
+    binding = pack.bindings.get()
+    assert (binding.unbound_at, binding.unbound_by) == (dismantle.occurred_at, dismantle)
+    assert binding.vehicle.vin == VIN and dismantle.vehicle == binding.vehicle
+    utilizer = parties["utilizer"]
+    assert record(
+        pack, "handover", parties["dismantler"], minutes=10, counterparty_uscc=utilizer.uscc
+    ).ok
+    handover = Handover.objects.get(battery=pack)
+    assert (handover.status, handover.giver, handover.receiver) == (
+        "open",
+        parties["dismantler"],
+        utilizer,
+    )
+    assert record(pack, "receipt_dispute", utilizer, minutes=11).ok
+    handover.refresh_from_db()
+    dispute = pack.events.get(kind="receipt_dispute")
+    assert (handover.status, handover.resolution_event, handover.resolved_at) == (
+        Handover.Status.DISPUTED, dispute, dispute.occurred_at,
+    )  # fmt: skip
+
+
 def test_it_refuses_an_event_the_state_does_not_allow(parties):
     pack = pack_create(parties["producer"])
     result = record(pack, "sell", parties["maker"])
