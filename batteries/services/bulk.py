@@ -40,28 +40,9 @@ def fast_instance(
     them; a related object without a key yet (saved later in the batch) leaves `<field>_id`
     None, so writers read `instance.<field>.pk`. A new instance (`saved=False`) must get a
     value for every column but the primary key; a loaded one (`saved=True`) may get fewer,
-    and the others are deferred exactly as with `QuerySet.only()`.
+    and the others are deferred exactly as with `QuerySet.only()`. Unknown names are refused.
     """
-    relations, attnames = _layout(model)
-    instance = model.__new__(model)
-    state = ModelState()
-    instance._state = state
-    fields = instance.__dict__
-    for name, value in values.items():
-        attname = relations.get(name)
-        if attname is None:
-            fields[name] = value
-        else:
-            fields[attname] = None if value is None else value.pk
-            state.fields_cache[name] = value
-    if saved:
-        state.adding, state.db = False, db
-    else:
-        fields.setdefault(model._meta.pk.attname, None)
-        missing = attnames - fields.keys()
-        if missing:
-            raise TypeError(f"{model.__name__}: no value for {', '.join(sorted(missing))}")
-    return instance
+    return fast_factory(model, saved=saved, db=db)(**values)
 
 
 def fast_factory(model: type[Model], /, *, saved: bool = False, db=DEFAULT_DB_ALIAS, **shared):
