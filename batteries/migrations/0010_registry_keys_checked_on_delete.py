@@ -8,11 +8,15 @@ refuses to delete a row that is still referred to. Packs and events are never de
 (events are append-only, migration 0002); vehicles and outlets are closed, not deleted.
 """
 
+from importlib import import_module
+
 import django.db.models.deletion
 from django.db import migrations, models
 
+# The trigger function and the statement that attaches it come from migration 0008.
+_guard = import_module("batteries.migrations.0008_registry_fks_checked_on_delete")._guard
+
 # Referenced table -> the (table, column) pairs that point at its id without a constraint.
-# The function comes from migration 0008.
 REFERENCES = {
     "batteries_battery": [
         ("batteries_lifecycleevent", "battery_id"),
@@ -27,14 +31,6 @@ REFERENCES = {
     "enterprises_outlet": [("batteries_lifecycleevent", "outlet_id")],
     "batteries_lifecycleevent": [("batteries_lifecycleevent", "voids_id")],
 }
-
-
-def _guard(table: str, pairs: list[tuple[str, str]]) -> str:
-    arguments = ", ".join(f"'{name}'" for pair in pairs for name in pair)
-    return (
-        f"CREATE TRIGGER {table}_delete_guard BEFORE DELETE ON {table} FOR EACH ROW "
-        f"EXECUTE FUNCTION batteries_refuse_referenced_delete({arguments});"
-    )
 
 
 FORWARD = "\n".join(_guard(t, pairs) for t, pairs in REFERENCES.items())
