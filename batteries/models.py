@@ -319,18 +319,22 @@ class Handover(models.Model):
         CONFIRMED = "confirmed", _("已确认接收")
         DISPUTED = "disputed", _("接收方有异议")
         VOIDED = "voided", _("已作废")
+        # The receiver reported the receipt before the giver reported the handover: the
+        # pack is recorded as received; the giver's handover report closes the pair.
+        AWAITING_GIVER = "awaiting_giver", _("接收方已先行确认，待移交方上报")
 
     battery = models.ForeignKey(Battery, on_delete=models.PROTECT, related_name="handovers")
     giver = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="+")
     receiver = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="+")
+    # NULL while a receipt reported first awaits the giver's handover report.
     handover_event = models.OneToOneField(
-        LifecycleEvent, on_delete=models.PROTECT, related_name="handover"
+        LifecycleEvent, on_delete=models.PROTECT, null=True, blank=True, related_name="handover"
     )
     resolution_event = models.OneToOneField(
         LifecycleEvent, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     state_before = models.CharField(max_length=20, choices=State.choices)
-    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.OPEN)
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.OPEN)
     handed_over_at = models.DateTimeField(_("移交时间"))
     resolved_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
 
@@ -343,11 +347,143 @@ class Handover(models.Model):
                 condition=models.Q(status="open"),
                 name="handover_one_open_per_battery",
             ),
+            models.UniqueConstraint(
+                fields=["battery"],
+                condition=models.Q(status="awaiting_giver"),
+                name="handover_one_awaiting_giver_per_battery",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="awaiting_giver")
+                | models.Q(handover_event__isnull=False),
+                name="handover_event_unless_awaiting_giver",
+            ),
         ]
-        indexes = [models.Index(fields=["receiver", "status"], name="handover_receiver_status")]
+        indexes = [
+            models.Index(fields=["receiver", "status"], name="handover_receiver_status"),
+            models.Index(fields=["giver", "status"], name="handover_giver_status"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.battery_id}: {self.giver_id} → {self.receiver_id} ({self.status})"
+
+
+class ScrappedVehicle(models.Model):
+    """A scrapped vehicle as the dismantler reported it: VIN, certificate, which packs came.
+
+    The record is a fact of its own (车电一体报废): it says which of the packs bound to the
+    VIN arrived with the vehicle and which were missing, or that a swap-model vehicle came
+    without its pack because the pack belongs to the swap pool. The scrap events of the
+    packs that arrived follow from it (one service path for form, file and API).
+    """
+
+    class PackStatus(models.TextChoices):
+        ARRIVED = "arrived", _("电池随车到场")
+        PARTIAL = "partial", _("部分电池缺失")
+        MISSING = "missing", _("电池缺失")
+        SWAP_POOL = "swap_pool", _("换电车型：电池在换电体系内")
+
+    certificate_no = models.CharField(_("《报废机动车回收证明》编号"), max_length=64, unique=True)
+    vin = models.CharField(_("车辆识别代号"), max_length=17, db_index=True)
+    # NULL when the portal never registered the vehicle (its maker never reported it).
+    vehicle = models.ForeignKey(
+        Vehicle,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="scrap_records",
+        verbose_name=_("车辆"),
+    )
+    dismantler = models.ForeignKey(
+        Enterprise, on_delete=models.PROTECT, related_name="+", verbose_name=_("拆解企业")
+    )
+    scrapped_at = models.DateTimeField(_("报废回收时间"))
+    pack_status = models.CharField(_("电池到场情况"), max_length=12, choices=PackStatus.choices)
+    note = models.CharField(_("说明"), max_length=500, blank=True)
+    channel = models.CharField(_("上报渠道"), max_length=8, choices=Channel.choices)
+    import_batch = models.ForeignKey(
+        "ImportBatch", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reported_at = models.DateTimeField(_("上报时间"), default=timezone.now)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("报废车辆记录")
+        verbose_name_plural = _("报废车辆记录")
+        indexes = [
+            models.Index(fields=["dismantler", "scrapped_at"], name="scrap_dismantler_time"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(vin__regex=r"^[0-9A-HJ-NPR-Z]{17}$"), name="scrap_vin_format"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.vin} · {self.certificate_no}"
+
+
+class ScrappedVehiclePack(models.Model):
+    """One pack bound to a scrapped vehicle: arrived with it (and its scrap event), or not."""
+
+    record = models.ForeignKey(ScrappedVehicle, on_delete=models.PROTECT, related_name="packs")
+    battery = models.ForeignKey(Battery, on_delete=models.PROTECT, related_name="+")
+    arrived = models.BooleanField(_("随车到场"))
+    event = models.OneToOneField(
+        LifecycleEvent, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("报废车辆电池")
+        verbose_name_plural = _("报废车辆电池")
+        constraints = [
+            models.UniqueConstraint(fields=["record", "battery"], name="scrap_pack_unique"),
+        ]
+        indexes = [models.Index(fields=["battery"], name="scrap_pack_battery")]
+
+    def __str__(self) -> str:
+        return f"{self.record_id}: {self.battery_id} ({'arrived' if self.arrived else 'missing'})"
+
+
+class CodeRejection(models.Model):
+    """A battery code an enterprise submitted for registration and the registry refused.
+
+    Kept out of the registry (junk never becomes a pack) but logged per enterprise, code
+    and reason, from every channel, as the evidence of the coding-violation scan. A repeat
+    of the same refusal counts up instead of adding a row.
+    """
+
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.PROTECT, related_name="+", verbose_name=_("提交企业")
+    )
+    code = models.CharField(_("提交的编码"), max_length=64, db_collation="C")
+    error_code = models.CharField(_("错误代码"), max_length=64)
+    message = models.CharField(_("错误说明"), max_length=300)
+    channel = models.CharField(_("上报渠道"), max_length=8, choices=Channel.choices)
+    attempts = models.PositiveIntegerField(_("次数"), default=1)
+    first_at = models.DateTimeField(_("首次提交时间"), default=timezone.now)
+    last_at = models.DateTimeField(_("最近提交时间"), default=timezone.now)
+    # The latest batch that submitted it (NULL for forms and the API).
+    import_batch = models.ForeignKey(
+        "ImportBatch", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("被拒绝的编码")
+        verbose_name_plural = _("被拒绝的编码")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "code", "error_code"], name="code_rejection_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} ({self.error_code})"
 
 
 class ImportBatch(models.Model):
@@ -356,6 +492,7 @@ class ImportBatch(models.Model):
     class Kind(models.TextChoices):
         PACKS = "packs", _("电池包赋码登记")
         EVENTS = "events", _("生命周期事件")
+        SCRAPPED_VEHICLES = "scrapped", _("报废车辆回收")
 
     class Mode(models.TextChoices):
         COMMIT_VALID = "commit_valid", _("导入有效行，报告错误行")
@@ -387,6 +524,8 @@ class ImportBatch(models.Model):
     rows_created = models.PositiveIntegerField(_("新增"), default=0)
     rows_duplicate = models.PositiveIntegerField(_("已存在（未重复导入）"), default=0)
     rows_failed = models.PositiveIntegerField(_("错误行数"), default=0)
+    # Rows recorded with a warning (a fact that is itself a suspected violation).
+    rows_warned = models.PositiveIntegerField(_("已记录但有提示的行数"), default=0)
     error_sample = models.JSONField(_("错误示例"), default=list, blank=True)
     error_report = models.FileField(_("错误报告"), upload_to="imports/errors/%Y/%m/", blank=True)
     message = models.TextField(_("说明"), blank=True)
