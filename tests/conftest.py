@@ -4,11 +4,16 @@ import os
 import shutil
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from tests.factories import enterprise_create, user_of
 
 # Playwright drives the page from an asyncio loop; Django's live server is synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# `make mutate` reruns the rule tests once per mutant, through mutmut's trampolines (slower
+# calls): fewer examples and no deadline there; the normal runs keep Hypothesis's defaults.
+hypothesis_settings.register_profile("mutate", max_examples=20, deadline=None)
 
 
 @pytest.fixture(autouse=True)
