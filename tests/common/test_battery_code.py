@@ -8,8 +8,6 @@ from common.battery_code import (
     CHEMISTRIES,
     CHEMISTRY_LABELS,
     DAY_27_31_CANDIDATES,
-    DAY_CODES,
-    MONTH_CODES,
     PRODUCT_TYPES,
     YEAR_CODES,
     CodeParseResult,
@@ -76,38 +74,38 @@ def test_it_normalizes_case_spaces_and_full_width_characters():
     assert parse_battery_code("００１ＰＢ01A1B2C3DG4F0000001", today=TODAY).code == EXAMPLE
 
 
-@pytest.mark.parametrize("product_type", PRODUCT_TYPES)
-def test_it_reads_every_product_type(product_type):
-    assert parsed(replace_at(EXAMPLE, 4, product_type)).product_type == product_type
+# Expected values from DOMAIN.md 3.1, not from the module's tables; the date letters are in
+# test_standard_values.py.
+@pytest.mark.parametrize(
+    ("letter", "product_type"), [("P", "pack"), ("M", "module"), ("C", "cell")]
+)
+def test_it_reads_every_product_type(letter, product_type):
+    assert parsed(replace_at(EXAMPLE, 4, letter)).product_type == letter
+    assert PRODUCT_TYPES[letter] == product_type
 
 
-@pytest.mark.parametrize(("letter", "chemistry"), CHEMISTRIES.items())
+@pytest.mark.parametrize(
+    ("letter", "chemistry"),
+    [
+        ("A", "nimh"),
+        ("B", "lfp"),
+        ("C", "lmo"),
+        ("D", "lco"),
+        ("E", "ternary"),
+        ("F", "supercap"),
+        ("G", "lto"),
+        ("Z", "other"),
+    ],
+)
 def test_it_reads_every_battery_type_as_a_chemistry(letter, chemistry):
     code = parsed(replace_at(EXAMPLE, 5, letter))
     assert (code.battery_type, code.chemistry) == (letter, chemistry)
     assert str(CHEMISTRY_LABELS[chemistry])
 
 
-@pytest.mark.parametrize(("char", "year"), YEAR_CODES.items())
-def test_it_reads_every_year_code(char, year):
-    assert parsed(replace_at(EXAMPLE, 15, char), LAST_ENCODABLE_DAY).production_date.year == year
-
-
 def test_the_year_codes_run_from_2011_to_2036_without_i_o_q_or_z():
     assert sorted(YEAR_CODES.values()) == list(range(2011, 2037))
     assert not set("IOQZ0") & YEAR_CODES.keys()
-
-
-@pytest.mark.parametrize(("char", "month"), MONTH_CODES.items())
-def test_it_reads_every_month_code(char, month):
-    assert parsed(replace_at(EXAMPLE, 15, "F" + char)).production_date.month == month
-
-
-@pytest.mark.parametrize(("char", "day"), DAY_CODES.items())
-def test_it_reads_every_unambiguous_day_code_without_warning(char, day):
-    result = parse_battery_code(replace_at(EXAMPLE, 17, char), today=TODAY)
-    assert result.parsed.production_date.day == day
-    assert result.warnings == []
 
 
 def test_it_parses_a_repurposed_code_without_traceability_code():
@@ -123,15 +121,6 @@ def test_it_accepts_a_code_produced_today():
 
 
 # --- Disputed day codes 27-31 -----------------------------------------------------------------
-
-
-@pytest.mark.parametrize(("char", "candidates"), DAY_27_31_CANDIDATES.items())
-def test_it_warns_but_accepts_a_disputed_day_code(char, candidates):
-    result = parse_battery_code(replace_at(EXAMPLE, 16, "1" + char), today=TODAY)
-    assert result.errors == []
-    assert result.parsed.production_date == date(2026, 1, candidates[0])
-    assert [(w.code, w.position) for w in result.warnings] == [("code.day_ambiguous", 17)]
-    assert str(result.warnings[0].message)
 
 
 def test_it_reads_the_disputed_day_codes_u_to_y_as_27_to_31_first():
