@@ -1,0 +1,307 @@
+"""The pack state machine and the receiver rule as pure decisions (no database).
+
+Expected values are written out from DOMAIN.md section 4 and Order No. 73, not read from
+`batteries.rules.TRANSITIONS`.
+"""
+
+import pytest
+
+from batteries import rules
+from batteries.rules import PackFacts, receiver_is_qualified, refusal_for, use_is_prohibited
+
+ALL_ROLES = frozenset(
+    {
+        "battery_producer",
+        "battery_importer",
+        "vehicle_producer",
+        "vehicle_importer",
+        "dealer",
+        "repair_shop",
+        "swap_operator",
+        "dismantler",
+        "utilizer",
+        "outlet_operator",
+    }
+)
+STATES = [
+    "registered",
+    "produced",
+    "delivered",
+    "installed",
+    "sold",
+    "in_swap_pool",
+    "removed",
+    "at_outlet",
+    "vehicle_scrapped",
+    "dismantled",
+    "handed_over",
+    "received",
+    "recycled",
+    "repurposed",
+]
+
+# DOMAIN.md section 4: the states each event may follow, and where it leads.
+LIFECYCLE = {
+    "produce": ({"registered"}, "produced"),
+    "deliver": ({"produced"}, "delivered"),
+    "install": ({"produced", "delivered"}, "installed"),
+    "sell": ({"installed"}, "sold"),
+    "swap_in": ({"sold"}, "in_swap_pool"),
+    "swap_out": ({"in_swap_pool"}, "sold"),
+    "remove_for_repair": ({"sold", "installed"}, "removed"),
+    "reinstall": ({"removed"}, "sold"),
+    "outlet_intake": ({"removed", "in_swap_pool"}, "at_outlet"),
+    "scrap_vehicle": ({"sold", "installed"}, "vehicle_scrapped"),
+    "dismantle": ({"vehicle_scrapped"}, "dismantled"),
+    "handover": ({"removed", "at_outlet", "dismantled", "in_swap_pool"}, "handed_over"),
+    "receipt_confirm": ({"handed_over"}, "received"),
+    "receipt_dispute": ({"handed_over"}, ""),
+    "recycle": ({"received"}, "recycled"),
+    "repurpose": ({"received"}, "repurposed"),
+}
+
+
+def facts(state: str = "registered", **changes) -> PackFacts:
+    """Facts that satisfy every rule but the state's; override one to see it refused."""
+    values = {
+        "state": state,
+        "reporter_roles": ALL_ROLES,
+        "reporter_is_holder": True,
+        "counterparty_roles": frozenset({"utilizer", "vehicle_producer"}),
+        "counterparty_owns_outlet": True,
+        "has_vehicle": True,
+        "has_outlet": True,
+        "has_document": True,
+        "open_handover_receiver_is_reporter": True,
+    }
+    return PackFacts(**(values | changes))
+
+
+def refusal(kind: str, **changes) -> tuple[str, str] | None:
+    found = refusal_for(kind, facts(**changes))
+    return None if found is None else (found.code, found.field)
+
+
+# --- The receiver rule (Order No. 73: a utilizer, or a producer's recycling outlet) ---------
+
+
+@pytest.mark.parametrize(
+    ("roles", "owns_outlet", "qualified"),
+    [
+        ({"utilizer"}, False, True),
+        ({"utilizer", "dismantler"}, False, True),
+        ({"battery_producer"}, True, True),
+        ({"vehicle_producer"}, True, True),
+        ({"outlet_operator"}, True, True),
+        ({"battery_producer"}, False, False),
+        ({"battery_importer"}, False, False),
+        ({"vehicle_producer"}, False, False),
+        ({"vehicle_importer"}, False, False),
+        ({"battery_producer", "vehicle_producer"}, False, False),
+        ({"repair_shop"}, False, False),
+        ({"swap_operator"}, False, False),
+        ({"dismantler"}, False, False),
+        ({"dealer"}, False, False),
+        ({"outlet_operator"}, False, False),
+        (set(), False, False),
+    ],
+)
+def test_only_a_utilizer_or_an_enterprise_with_an_operating_outlet_may_receive(
+    roles, owns_outlet, qualified
+):
+    assert receiver_is_qualified(frozenset(roles), owns_outlet) is qualified
+
+
+def test_a_handover_to_a_utilizer_or_to_a_producer_with_an_outlet_is_allowed():
+    utilizer = {"counterparty_roles": frozenset({"utilizer"}), "counterparty_owns_outlet": False}
+    producer = {"counterparty_roles": frozenset({"battery_producer"})}
+    assert refusal("handover", state="dismantled", **utilizer) is None
+    assert (
+        refusal("handover", state="dismantled", counterparty_owns_outlet=True, **producer) is None
+    )
+
+
+# --- The state machine ----------------------------------------------------------------------
+
+
+def test_the_state_machine_has_exactly_the_lifecycle_events_and_their_targets():
+    assert {kind: (set(t.sources), t.target) for kind, t in rules.TRANSITIONS.items()} == LIFECYCLE
+
+
+@pytest.mark.parametrize("kind", LIFECYCLE)
+@pytest.mark.parametrize("state", STATES)
+def test_an_event_is_allowed_in_exactly_the_states_the_lifecycle_names(kind, state):
+    sources, _ = LIFECYCLE[kind]
+    expected = None if state in sources else ("event.state", "kind")
+    assert refusal(kind, state=state) == expected
+
+
+def test_an_unknown_kind_is_refused_on_the_kind_field():
+    assert refusal("fly", state="sold") == ("event.kind", "kind")
+
+
+@pytest.mark.parametrize(
+    ("kind", "state", "roles"),
+    [
+        ("produce", "registered", {"vehicle_producer", "utilizer", "dealer"}),
+        ("deliver", "produced", {"vehicle_producer"}),
+        ("install", "produced", {"dealer", "repair_shop"}),
+        ("sell", "installed", {"battery_producer", "repair_shop"}),
+        ("swap_in", "sold", {"repair_shop", "dealer"}),
+        ("scrap_vehicle", "sold", {"utilizer", "repair_shop"}),
+        ("dismantle", "vehicle_scrapped", {"utilizer"}),
+        ("outlet_intake", "removed", {"dealer", "repair_shop"}),
+        ("receipt_confirm", "handed_over", {"dismantler", "repair_shop"}),
+        ("recycle", "received", {"battery_producer", "outlet_operator"}),
+        ("repurpose", "received", {"vehicle_producer"}),
+    ],
+)
+def test_a_reporter_without_a_role_the_event_needs_is_refused(kind, state, roles):
+    assert refusal(kind, state=state, reporter_roles=frozenset(roles)) == ("event.role", "kind")
+
+
+@pytest.mark.parametrize(
+    ("kind", "state", "role"),
+    [
+        ("produce", "registered", "battery_importer"),
+        ("install", "delivered", "vehicle_importer"),
+        ("install", "produced", "battery_producer"),
+        ("sell", "installed", "dealer"),
+        ("swap_out", "in_swap_pool", "swap_operator"),
+        ("remove_for_repair", "sold", "repair_shop"),
+        ("outlet_intake", "in_swap_pool", "outlet_operator"),
+        ("scrap_vehicle", "installed", "dismantler"),
+        ("handover", "at_outlet", "outlet_operator"),
+        ("handover", "in_swap_pool", "swap_operator"),
+        ("receipt_confirm", "handed_over", "utilizer"),
+        ("receipt_dispute", "handed_over", "vehicle_producer"),
+        ("recycle", "received", "utilizer"),
+    ],
+)
+def test_a_reporter_with_one_role_the_event_needs_is_enough(kind, state, role):
+    assert refusal(kind, state=state, reporter_roles=frozenset({role})) is None
+
+
+@pytest.mark.parametrize(
+    ("kind", "state", "must_hold"),
+    [
+        ("produce", "registered", True),
+        ("deliver", "produced", True),
+        ("install", "delivered", True),
+        ("dismantle", "vehicle_scrapped", True),
+        ("handover", "dismantled", True),
+        ("recycle", "received", True),
+        ("sell", "installed", False),  # a dealer sells a vehicle it never held the pack of
+        ("swap_in", "sold", False),
+        ("remove_for_repair", "sold", False),
+        ("outlet_intake", "removed", False),
+        ("scrap_vehicle", "sold", False),
+        ("receipt_confirm", "handed_over", False),
+        ("receipt_dispute", "handed_over", False),
+    ],
+)
+def test_only_some_events_must_come_from_the_current_holder(kind, state, must_hold):
+    expected = ("event.not_holder", "code") if must_hold else None
+    assert refusal(kind, state=state, reporter_is_holder=False) == expected
+
+
+@pytest.mark.parametrize(
+    ("kind", "state", "missing", "expected"),
+    [
+        ("deliver", "produced", {"counterparty_roles": None}, "counterparty_uscc"),
+        ("handover", "dismantled", {"counterparty_roles": None}, "counterparty_uscc"),
+        ("install", "produced", {"has_vehicle": False}, "vin"),
+        ("swap_out", "in_swap_pool", {"has_vehicle": False}, "vin"),
+        ("reinstall", "removed", {"has_vehicle": False}, "vin"),
+        ("outlet_intake", "removed", {"has_outlet": False}, "outlet"),
+        ("scrap_vehicle", "sold", {"has_document": False}, "document_ref"),
+    ],
+)
+def test_an_event_missing_a_required_fact_is_refused_on_that_field(kind, state, missing, expected):
+    code = {
+        "counterparty_uscc": "event.counterparty_required",
+        "vin": "event.vehicle_required",
+        "outlet": "event.outlet_required",
+        "document_ref": "event.document_required",
+    }[expected]
+    assert refusal(kind, state=state, **missing) == (code, expected)
+
+
+@pytest.mark.parametrize(
+    ("kind", "state"),
+    [("produce", "registered"), ("sell", "installed"), ("dismantle", "vehicle_scrapped")],
+)
+def test_an_event_that_needs_nothing_more_is_allowed_without_it(kind, state):
+    bare = {
+        "counterparty_roles": None,
+        "counterparty_owns_outlet": False,
+        "has_vehicle": False,
+        "has_outlet": False,
+        "has_document": False,
+        "open_handover_receiver_is_reporter": None,
+    }
+    assert refusal(kind, state=state, **bare) is None
+
+
+@pytest.mark.parametrize(
+    ("roles", "expected"),
+    [
+        ({"vehicle_producer"}, None),
+        ({"vehicle_importer"}, None),
+        ({"utilizer"}, ("event.counterparty_role", "counterparty_uscc")),
+        ({"battery_producer", "dealer"}, ("event.counterparty_role", "counterparty_uscc")),
+    ],
+)
+def test_a_pack_is_delivered_only_to_a_vehicle_producer_or_importer(roles, expected):
+    assert refusal("deliver", state="produced", counterparty_roles=frozenset(roles)) == expected
+
+
+@pytest.mark.parametrize("kind", ["receipt_confirm", "receipt_dispute"])
+@pytest.mark.parametrize(
+    ("receiver_is_reporter", "expected"),
+    [
+        (None, ("event.no_open_handover", "code")),
+        (False, ("event.not_receiver", "code")),
+        (True, None),
+    ],
+)
+def test_only_the_receiver_of_an_open_handover_confirms_or_disputes_it(
+    kind, receiver_is_reporter, expected
+):
+    outcome = refusal(
+        kind, state="handed_over", open_handover_receiver_is_reporter=receiver_is_reporter
+    )
+    assert outcome == expected
+
+
+def test_the_other_events_ignore_whether_a_handover_is_open():
+    assert refusal("produce", open_handover_receiver_is_reporter=None) is None
+    assert refusal("produce", open_handover_receiver_is_reporter=False) is None
+
+
+def test_refusals_explain_themselves_in_words():
+    found = refusal_for("sell", facts(state="registered"))
+    assert found.code == "event.state" and "状态" in str(found.message)
+
+
+# --- Prohibited second-life uses (Order No. 73: e.g. e-bikes) ---------------------------------
+
+
+@pytest.mark.parametrize(
+    "use",
+    [
+        "用于电动自行车",
+        "电动两轮车换电",
+        "电瓶车",
+        "E-Bike packs",
+        "EBIKE",
+        "for an Electric Bicycle fleet",
+    ],
+)
+def test_a_declared_e_bike_use_is_prohibited_whatever_its_case(use):
+    assert use_is_prohibited(use) is True
+
+
+@pytest.mark.parametrize("use", ["储能电站", "通信基站备用电源", "家庭储能", "", None])
+def test_other_declared_uses_are_not_prohibited(use):
+    assert use_is_prohibited(use) is False
