@@ -26,6 +26,12 @@ app.conf.beat_schedule = {
         "task": "batteries.tasks.imports_recover",
         "schedule": 300.0,
     },
+    # Run every violation scan (the findings regulators review in the morning), nightly
+    # at 01:30 Beijing time on the "scans" queue.
+    "scan-violations-nightly": {
+        "task": "enforcement.tasks.scan_all",
+        "schedule": crontab(hour=1, minute=30),
+    },
     # Clear idempotency keys older than their retention window, nightly at 03:10.
     "purge-expired-idempotency-keys-nightly": {
         "task": "batteries.tasks.idempotency_keys_purge",
