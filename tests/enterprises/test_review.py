@@ -3,6 +3,7 @@
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
 from django.urls import reverse
 
 from enterprises.models import Enterprise
@@ -140,13 +141,20 @@ def test_a_fujian_regulator_reviews_fujian_applications(
 
 
 def test_a_fujian_regulator_can_neither_see_nor_review_a_jiangsu_enterprise(
-    client, fujian_regulator, jiangsu_applicant
+    client, fujian_regulator, jiangsu_applicant, jiangsu_regulator
 ):
     client.force_login(fujian_regulator)
     detail = reverse("enterprises:enterprise_detail", args=[jiangsu_applicant.pk])
     assert client.get(detail).status_code == 404
     assert _review(client, jiangsu_applicant, "approve").status_code == 404
-    assert_page_hides(client, reverse("enterprises:enterprise_list"), [jiangsu_applicant.name])
+    jiangsu = Client()
+    jiangsu.force_login(jiangsu_regulator)
+    assert_page_hides(
+        client,
+        reverse("enterprises:enterprise_list"),
+        [jiangsu_applicant.name],
+        owner_client=jiangsu,
+    )
     with pytest.raises(PermissionDenied):
         enterprise_review(enterprise=jiangsu_applicant, actor=fujian_regulator, action="approve")
     jiangsu_applicant.refresh_from_db()

@@ -1,6 +1,8 @@
 """Enterprise A never sees or changes enterprise B's data: pages, API and admin."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 
 from enterprises.models import Enterprise, Outlet, User, WhitelistEntry
@@ -45,20 +47,52 @@ def test_selectors_give_enterprise_a_only_its_own_rows(admin_a, a_outlet, b_worl
     assert_sees_only(api_key_list(user=admin_a), [], [b_world["api_key"]])
 
 
-def test_enterprise_a_pages_never_show_enterprise_b(client, admin_a, enterprise_b, b_world):
+def logged_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_enterprise_a_pages_never_show_enterprise_b(
+    client, admin_a, enterprise_b, admin_b, b_world, national_regulator
+):
     client.force_login(admin_a)
-    hidden = [enterprise_b.name, enterprise_b.uscc, "乙公司苏州网点", "b-operator", "乙公司密钥"]
-    for url in [
-        reverse("enterprises:my_enterprise"),
-        reverse("enterprises:user_list"),
-        reverse("enterprises:outlet_list"),
-        reverse("enterprises:api_key_list"),
-        reverse("enterprises:enterprise_detail", args=[enterprise_b.pk]),
-        reverse("enterprises:enterprise_coverage", args=[enterprise_b.pk]),
-        reverse("enterprises:enterprise_document", args=[enterprise_b.pk]),
-        reverse("enterprises:outlet_update", args=[b_world["outlet"].pk]),
-    ]:
-        assert_page_hides(client, url, hidden)
+    b, regulator = logged_in(admin_b), logged_in(national_regulator)
+    outlet_url = reverse("enterprises:outlet_update", args=[b_world["outlet"].pk])
+    # (page, a client entitled to it, the texts of enterprise B it shows that client)
+    pages = [
+        (reverse("enterprises:my_enterprise"), b, [enterprise_b.name, enterprise_b.uscc]),
+        (reverse("enterprises:user_list"), b, ["b-operator"]),
+        (reverse("enterprises:outlet_list"), b, ["乙公司苏州网点"]),
+        (reverse("enterprises:api_key_list"), b, ["乙公司密钥"]),
+        (outlet_url, b, ["乙公司苏州网点"]),
+        (
+            reverse("enterprises:enterprise_detail", args=[enterprise_b.pk]),
+            regulator,
+            [enterprise_b.name, enterprise_b.uscc, "乙公司苏州网点"],
+        ),
+        (
+            reverse("enterprises:enterprise_coverage", args=[enterprise_b.pk]),
+            b,
+            [enterprise_b.name],
+        ),
+    ]
+    for url, owner, texts in pages:
+        assert_page_hides(client, url, texts, owner_client=owner)
+
+
+def test_enterprise_a_cannot_open_enterprise_bs_supporting_document(
+    client, admin_a, enterprise_b, admin_b, national_regulator
+):
+    enterprise_b.supporting_document = SimpleUploadedFile("乙营业执照.pdf", b"%PDF-1.4 B")
+    enterprise_b.save()
+    url = reverse("enterprises:enterprise_document", args=[enterprise_b.pk])
+    for owner in (admin_b, national_regulator):
+        response = logged_in(owner).get(url)
+        assert response.status_code == 200
+        assert b"".join(response.streaming_content) == b"%PDF-1.4 B"
+    client.force_login(admin_a)
+    assert client.get(url).status_code == 404
 
 
 def test_enterprise_a_cannot_change_enterprise_b_through_any_page(
@@ -124,12 +158,14 @@ def test_a_provincial_regulator_sees_only_its_province_in_the_admin(
     client, fujian_regulator, enterprise_a, enterprise_b, a_outlet, b_world
 ):
     client.force_login(fujian_regulator)
-    for model in ["enterprise", "whitelistentry", "outlet"]:
-        assert_page_hides(
-            client,
-            reverse(f"admin:enterprises_{model}_changelist"),
-            [enterprise_b.name, "乙公司苏州网点"],
-        )
+    jiangsu = logged_in(user_of("provincial", province="32"))
+    for model, texts in [
+        ("enterprise", [enterprise_b.name]),
+        ("whitelistentry", [enterprise_b.name]),
+        ("outlet", ["乙公司苏州网点"]),
+    ]:
+        url = reverse(f"admin:enterprises_{model}_changelist")
+        assert_page_hides(client, url, texts, owner_client=jiangsu)
     body = client.get(reverse("admin:enterprises_enterprise_changelist")).content.decode()
     assert enterprise_a.name in body
     change = reverse("admin:enterprises_enterprise_change", args=[enterprise_b.pk])
