@@ -139,8 +139,8 @@ def _cure(cursor, spec: ScanSpec) -> int:
 def _findings(cursor, rule: str, new_keys: set[str]) -> list[dict]:
     cursor.execute(
         """
-        SELECT r.key, r.subject, e.uscc, e.name, r.deadline, r.evidence, r.anchor_date,
-               r.cured_at, r.details
+        SELECT r.key, r.subject, e.uscc, e.name, e.province, r.deadline, r.evidence,
+               r.anchor_date, r.cured_at, r.details
         FROM scan_result r JOIN enterprises_enterprise e ON e.id = r.enterprise_id
         ORDER BY r.key
         """
@@ -152,6 +152,7 @@ def _findings(cursor, rule: str, new_keys: set[str]) -> list[dict]:
             "subject": subject,
             "enterprise": uscc,
             "enterprise_name": name,
+            "province": province,
             "deadline": deadline.isoformat() if deadline else None,
             "anchor_date": anchor.isoformat() if anchor else None,
             "evidence": list(evidence),
@@ -159,7 +160,7 @@ def _findings(cursor, rule: str, new_keys: set[str]) -> list[dict]:
             "new": key in new_keys,
             "details": json.loads(details) if isinstance(details, str) else details,
         }
-        for key, subject, uscc, name, deadline, evidence, anchor, cured_at, details in (
+        for key, subject, uscc, name, province, deadline, evidence, anchor, cured_at, details in (
             cursor.fetchall()
         )
     ]

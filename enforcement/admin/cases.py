@@ -1,0 +1,1 @@
+"""Back-office views of cases, findings and scan runs."""

@@ -1,0 +1,1 @@
+"""Portal pages of enforcement: the review desk (cases.py) and the register upload (register.py)."""

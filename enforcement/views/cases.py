@@ -1,0 +1,3 @@
+"""The regulators' review desk and the enterprises' read-only view of their cases."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Uploading the commerce authorities' scrapped-vehicle certificate register."""
+
+urlpatterns: list = []
