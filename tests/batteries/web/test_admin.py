@@ -70,12 +70,26 @@ def test_events_have_no_add_change_or_delete_in_the_admin(client, users, parties
 
 
 def test_handovers_vehicles_and_import_batches_open_for_a_regulator(client, users, parties, pack):
+    from batteries.models import ImportBatch
+
     drive(pack, "handover", parties)
+    ImportBatch.objects.create(
+        enterprise=parties.producer,
+        uploaded_by=users.producer,
+        kind="packs",
+        file="x.csv",
+        original_name="四月电池包.csv",
+    )
     client.force_login(users.national)
-    for model in ("handover", "vehicle", "importbatch"):
-        response = client.get(reverse(f"admin:batteries_{model}_changelist"))
-        assert response.status_code == 200, model
-    assert VIN in client.get(reverse("admin:batteries_vehicle_changelist")).content.decode()
+    expected = {
+        "handover": [pack.code, parties.dismantler.name, parties.utilizer.name],
+        "vehicle": [VIN, parties.maker.name],
+        "importbatch": ["四月电池包.csv", parties.producer.name],
+    }
+    for model, texts in expected.items():
+        body = client.get(reverse(f"admin:batteries_{model}_changelist")).content.decode()
+        for text in texts:
+            assert text in body, (model, text)
 
 
 def test_a_provincial_regulator_sees_handovers_involving_its_province(client, users, parties, pack):
