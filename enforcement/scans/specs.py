@@ -51,7 +51,7 @@ JOIN batteries_vehicle vh ON vh.vin = r.vin
 JOIN batteries_vehiclebinding bd ON bd.vehicle_id = vh.id
  AND {local_date("bd.bound_at")} <= r.scrapped_on
  AND (bd.unbound_at IS NULL OR {local_date("bd.unbound_at")} >= r.scrapped_on)
-WHERE r.dismantler_id IS NOT NULL AND r.imported_at < %(cutoff)s
+WHERE r.dismantler_id IS NOT NULL AND r.scrapped_on <= %(as_of)s
   AND NOT EXISTS (SELECT 1 FROM batteries_scrappedvehicle sv WHERE sv.vin = r.vin)
   AND NOT EXISTS (
       SELECT 1 FROM batteries_lifecycleevent s
@@ -107,13 +107,13 @@ SELECT 'record' AS source, sv.id AS record_id, sv.certificate_no, sv.vin, sv.dis
        NULL::bigint AS register_id
 FROM batteries_scrappedvehicle sv
 LEFT JOIN batteries_vehicle vh ON vh.id = sv.vehicle_id
-WHERE sv.reported_at < %(cutoff)s AND sv.pack_status IN ('missing', 'partial')
+WHERE sv.scrapped_at < %(cutoff)s AND sv.pack_status IN ('missing', 'partial')
 UNION ALL
 SELECT 'register', NULL, r.certificate_no, r.vin, r.dismantler_id, NULL, '', vh.is_swap_model,
        r.id
 FROM enforcement_scrapregisterentry r
 JOIN batteries_vehicle vh ON vh.vin = r.vin
-WHERE r.dismantler_id IS NOT NULL AND r.imported_at < %(cutoff)s
+WHERE r.dismantler_id IS NOT NULL AND r.scrapped_on <= %(as_of)s
 """
 
 WITHOUT_PACK_RESULT = f"""
@@ -196,7 +196,7 @@ NOT_CONFIRMED_BASE = f"""
 SELECT h.id AS handover_id, h.battery_id, h.giver_id, h.receiver_id, h.status,
        h.handover_event_id, h.resolution_event_id,
        GREATEST({local_date("he.occurred_at")}, {local_date("he.reported_at")}) AS told_on,
-       CASE WHEN re.id IS NOT NULL AND re.reported_at < %(cutoff)s THEN re.occurred_at END
+       CASE WHEN re.id IS NOT NULL AND re.occurred_at < %(cutoff)s THEN re.occurred_at END
            AS resolved_at,
        re.kind AS resolution_kind, re.seq AS resolution_seq
 FROM batteries_handover h

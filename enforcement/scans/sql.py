@@ -2,8 +2,9 @@
 
 Parameters every scan query receives (psycopg named parameters):
 - `as_of`  the day of the check (date); a deadline is missed once `as_of` is later;
-- `cutoff` the start of the day after `as_of`, Beijing time: only what was reported
-  before it counts, so a re-run as of a past day judges what was known then;
+- `cutoff` the start of the day after `as_of`, Beijing time: only what happened before
+  it counts (events that occurred, vehicles scrapped, codes submitted), judged on
+  everything the registry knows now — a correction voids an event whenever it was made;
 - `tz`     the portal's time zone (Asia/Shanghai): deadlines count Beijing dates.
 """
 
@@ -14,11 +15,10 @@ def local_date(column: str) -> str:
 
 
 def live(alias: str) -> str:
-    """The event `alias` was reported before the cutoff and not voided before it."""
+    """The event `alias` occurred before the cutoff and no correction voids it."""
     return (
-        f"{alias}.reported_at < %(cutoff)s AND NOT EXISTS ("
-        f"SELECT 1 FROM batteries_lifecycleevent v_{alias} "
-        f"WHERE v_{alias}.voids_id = {alias}.id AND v_{alias}.reported_at < %(cutoff)s)"
+        f"{alias}.occurred_at < %(cutoff)s AND NOT EXISTS ("
+        f"SELECT 1 FROM batteries_lifecycleevent v_{alias} WHERE v_{alias}.voids_id = {alias}.id)"
     )
 
 

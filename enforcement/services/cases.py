@@ -75,13 +75,15 @@ def _log_filing(cursor, counts: list[tuple[int, int]], opened: set[int]) -> None
         INSERT INTO enforcement_casestep
             (case_id, action, status_before, status_after, actor_id, at, reason)
         SELECT c.id, CASE WHEN c.id = ANY(%s) THEN 'detect' ELSE 'add_findings' END,
-               c.status, c.status, NULL, now(), n.n::text
+               c.status, c.status, NULL, clock_timestamp(), n.n::text
         FROM unnest(%s::bigint[], %s::bigint[]) AS n(case_id, n)
         JOIN enforcement_case c ON c.id = n.case_id
         """,
         [list(opened), ids, [n for _, n in counts]],
     )
-    cursor.execute("UPDATE enforcement_case SET updated_at = now() WHERE id = ANY(%s)", [ids])
+    cursor.execute(
+        "UPDATE enforcement_case SET updated_at = clock_timestamp() WHERE id = ANY(%s)", [ids]
+    )
 
 
 class CaseRefused(Exception):

@@ -2,7 +2,6 @@
 
 import datetime as dt
 import json
-import sys
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
@@ -39,7 +38,7 @@ class Command(BaseCommand):
         )
         if as_json:
             findings = [f for outcome in outcomes for f in outcome.findings]
-            sys.stdout.write(json.dumps(findings, ensure_ascii=False, default=str) + "\n")
+            self.stdout.write(json.dumps(findings, ensure_ascii=False, default=str))
             return
         mode = "（试运行，未写入）" if dry_run else ""
         self.stdout.write(f"扫描基准日 / as of {as_of.isoformat()} {mode}")

@@ -1,0 +1,124 @@
+"""The working-day calendar: the State Council's 2026 schedule, the fallback, overrides.
+
+Expected dates are counted by hand from the published 2026 schedule (国办发明电〔2025〕
+holiday notice, as carried by the chinesecalendar package): Spring Festival 15–23 February
+off, Saturdays 14 and 28 February worked; Qingming 4–6 April off; Labour Day 1–5 May off,
+Saturday 9 May worked; Dragon Boat 19–21 June off; Mid-Autumn 25–27 September and National
+Day 1–7 October off, Sunday 20 September and Saturday 10 October worked.
+"""
+
+import datetime as dt
+
+import pytest
+
+from common.calendar import WorkingCalendar
+from enforcement.models import CalendarDay, CalendarOverride
+from enforcement.rules import deadline_due, deadline_explain
+from enforcement.services.calendar import calendar_load, calendar_table_rebuild
+
+D = dt.date
+PLAIN = WorkingCalendar()
+
+
+@pytest.mark.parametrize(
+    "day, working",
+    [
+        (D(2026, 2, 13), True),  # Friday before the Spring Festival
+        (D(2026, 2, 14), True),  # Saturday, make-up working day
+        (D(2026, 2, 16), False),  # Monday in the Spring Festival holiday
+        (D(2026, 2, 23), False),  # last day of the holiday
+        (D(2026, 2, 24), True),
+        (D(2026, 2, 28), True),  # Saturday, make-up working day
+        (D(2026, 4, 6), False),  # Qingming (Monday)
+        (D(2026, 5, 1), False),
+        (D(2026, 5, 5), False),
+        (D(2026, 5, 9), True),  # Saturday, make-up working day
+        (D(2026, 5, 10), False),  # an ordinary Sunday
+        (D(2026, 9, 20), True),  # Sunday, make-up working day
+        (D(2026, 10, 7), False),
+        (D(2026, 10, 10), True),  # Saturday, make-up working day
+    ],
+)
+def test_it_follows_the_2026_schedule(day, working):
+    assert PLAIN.is_working(day) is working
+
+
+@pytest.mark.parametrize(
+    "start, days, due",
+    [
+        (D(2026, 2, 13), 1, D(2026, 2, 14)),  # the make-up Saturday counts
+        (D(2026, 2, 14), 1, D(2026, 2, 24)),  # nine days off in between
+        (D(2026, 2, 10), 15, D(2026, 3, 9)),  # across the holiday and both Saturdays
+        (D(2026, 5, 6), 15, D(2026, 5, 26)),  # 9 May counts
+        (D(2026, 4, 30), 1, D(2026, 5, 6)),
+        (D(2026, 9, 24), 15, D(2026, 10, 22)),  # Mid-Autumn, National Day, 10 October
+        (D(2026, 3, 31), 30, D(2026, 5, 15)),  # Qingming and Labour Day
+    ],
+)
+def test_it_counts_working_days_after_the_start(start, days, due):
+    assert PLAIN.add_working_days(start, days) == due
+
+
+def test_it_counts_working_days_between_two_dates():
+    # 14 Feb (Saturday worked) and 24–27 Feb: five working days after 13 Feb up to 27 Feb.
+    assert PLAIN.working_days_between(D(2026, 2, 13), D(2026, 2, 27)) == 5
+    assert PLAIN.working_days_between(D(2026, 5, 1), D(2026, 5, 1)) == 0
+
+
+def test_a_year_the_package_does_not_know_falls_back_to_monday_to_friday():
+    info = PLAIN.info(D(2027, 1, 1))  # a Friday: New Year's Day, but not loaded
+    assert info.is_working is True and info.official is False
+    assert PLAIN.add_working_days(D(2026, 12, 30), 3) == D(2027, 1, 4)
+    explanation = deadline_explain(start=D(2026, 12, 30), days=3, unit="working", calendar=PLAIN)
+    assert explanation.unofficial_years == [2027]
+
+
+def test_an_override_wins_over_the_package():
+    calendar = WorkingCalendar(overrides={D(2026, 5, 11): (False, "示例：临时休息")})
+    assert calendar.add_working_days(D(2026, 5, 6), 15) == D(2026, 5, 27)
+    worked = WorkingCalendar(overrides={D(2026, 5, 10): (True, "示例：周日上班")})
+    assert worked.add_working_days(D(2026, 5, 6), 15) == D(2026, 5, 25)
+
+
+def test_a_calendar_day_period_ending_on_a_rest_day_is_extended():
+    # 1 June + 20 days = 21 June, the Dragon Boat holiday: extended to Monday 22 June.
+    assert deadline_due(start=D(2026, 6, 1), days=20, unit="calendar", calendar=PLAIN) == D(
+        2026, 6, 22
+    )
+    # 1 April + 30 days = 1 May, Labour Day: the first working day after is 6 May.
+    explanation = deadline_explain(start=D(2026, 4, 1), days=30, unit="calendar", calendar=PLAIN)
+    assert (explanation.due, explanation.extended_from) == (D(2026, 5, 6), D(2026, 5, 1))
+    # 5 June + 20 days = 25 June, a Thursday: not moved.
+    assert deadline_due(start=D(2026, 6, 5), days=20, unit="calendar", calendar=PLAIN) == D(
+        2026, 6, 25
+    )
+
+
+def test_the_explanation_names_the_holidays_counted():
+    explanation = deadline_explain(start=D(2026, 4, 28), days=5, unit="working", calendar=PLAIN)
+    assert explanation.due == D(2026, 5, 8)  # 29, 30 April, 6, 7, 8 May; 9 May is after
+    names = {info.day: info.name for info in explanation.days_off}
+    assert names[D(2026, 5, 1)] == "劳动节"
+    assert D(2026, 5, 9) not in names
+
+
+@pytest.mark.django_db
+def test_the_calendar_table_numbers_working_days_for_one_join():
+    rows = {
+        day.day: day
+        for day in CalendarDay.objects.filter(day__range=(D(2026, 5, 6), D(2026, 5, 26)))
+    }
+    start = rows[D(2026, 5, 6)]
+    due = CalendarDay.objects.get(is_working=True, working_ordinal=start.working_ordinal + 15)
+    assert due.day == D(2026, 5, 26)
+    assert rows[D(2026, 5, 9)].is_working and rows[D(2026, 5, 9)].name == "劳动节调休上班"
+
+
+@pytest.mark.django_db
+def test_an_override_row_changes_the_calendar_table():
+    CalendarOverride.objects.create(day=D(2026, 5, 11), is_working=False, reason="示例")
+    calendar_table_rebuild()
+    start = CalendarDay.objects.get(day=D(2026, 5, 6))
+    due = CalendarDay.objects.get(is_working=True, working_ordinal=start.working_ordinal + 15)
+    assert due.day == D(2026, 5, 27)
+    assert calendar_load().add_working_days(D(2026, 5, 6), 15) == D(2026, 5, 27)
