@@ -113,10 +113,19 @@ class Vehicle(models.Model):
 
 class BatteryQuerySet(ScopedQuerySet):
     def scope_filter(self, scope: Scope) -> models.Q:
-        """A province sees packs held or made there; an enterprise, packs it ever held."""
+        """A province sees every pack an enterprise of the province was ever party to.
+
+        A provincial regulator follows the packs its enterprises made, held, reported or
+        received, also after they left the province (a pack scrapped in Jiangsu and handed
+        over to Hunan stays visible to Jiangsu). An enterprise sees the packs it ever held.
+        """
         if scope.province:
-            return models.Q(holder__province=scope.province) | models.Q(
-                manufacturer__province=scope.province
+            return models.Q(
+                models.Exists(
+                    BatteryAccess.objects.filter(
+                        battery_id=models.OuterRef("pk"), enterprise__province=scope.province
+                    )
+                )
             )
         # Maker, reporter, holder or counterparty at any time, through the access table
         # (a receiver asked to confirm a handover must see the pack before it holds it).
