@@ -5,6 +5,7 @@ Expected values are written out from DOMAIN.md section 4 and Order No. 73, not r
 """
 
 import pytest
+from django.utils import translation
 
 from batteries import rules
 from batteries.rules import PackFacts, receiver_is_qualified, refusal_for, use_is_prohibited
@@ -151,7 +152,6 @@ def test_an_unknown_kind_is_refused_on_the_kind_field():
         ("scrap_vehicle", "sold", {"utilizer", "repair_shop"}),
         ("dismantle", "vehicle_scrapped", {"utilizer"}),
         ("outlet_intake", "removed", {"dealer", "repair_shop"}),
-        ("receipt_confirm", "handed_over", {"dismantler", "repair_shop"}),
         ("recycle", "received", {"battery_producer", "outlet_operator"}),
         ("repurpose", "received", {"vehicle_producer"}),
     ],
@@ -305,3 +305,49 @@ def test_a_declared_e_bike_use_is_prohibited_whatever_its_case(use):
 @pytest.mark.parametrize("use", ["储能电站", "通信基站备用电源", "家庭储能", "", None])
 def test_other_declared_uses_are_not_prohibited(use):
     assert use_is_prohibited(use) is False
+
+
+# The words a reporter reads: the msgids the catalogs translate, so they are pinned here.
+@pytest.mark.parametrize(
+    ("kind", "changes", "message"),
+    [
+        ("fly", {}, "未知的事件类型。"),
+        ("sell", {}, "电池当前状态不允许该事件。"),
+        (
+            "produce",
+            {"reporter_roles": frozenset({"dealer"})},
+            "上报企业不具备该事件所需的企业类型。",
+        ),
+        ("produce", {"reporter_is_holder": False}, "只有电池当前持有企业可以上报该事件。"),
+        (
+            "deliver",
+            {"state": "produced", "counterparty_roles": None},
+            "必须填写对方企业统一社会信用代码。",
+        ),
+        ("install", {"state": "produced", "has_vehicle": False}, "必须填写车辆识别代号（VIN）。"),
+        ("outlet_intake", {"state": "removed", "has_outlet": False}, "必须选择回收服务网点。"),
+        (
+            "scrap_vehicle",
+            {"state": "sold", "has_document": False},
+            "必须填写《报废机动车回收证明》编号。",
+        ),
+        (
+            "deliver",
+            {"state": "produced", "counterparty_roles": frozenset({"utilizer"})},
+            "交付对象必须是汽车生产企业或进口商。",
+        ),
+        (
+            "receipt_dispute",
+            {"state": "handed_over", "open_handover_receiver_is_reporter": None},
+            "没有待确认的移交记录。",
+        ),
+        (
+            "receipt_dispute",
+            {"state": "handed_over", "open_handover_receiver_is_reporter": False},
+            "只有移交的接收方可以确认或提出异议。",
+        ),
+    ],
+)
+def test_each_refusal_tells_the_reporter_what_is_wrong(kind, changes, message):
+    with translation.override("zh-hans"):
+        assert str(refusal_for(kind, facts(**changes)).message) == message
