@@ -12,6 +12,12 @@ from batteries.services.access import access_grant
 from batteries.services.bulk import batteries_copy, events_copy, fast_instance
 from batteries.services.chain import event_content
 from batteries.services.events import ItemError, reporter_refusal
+from batteries.services.rejections import (
+    Rejection,
+    code_rejections_log,
+    parse_refusals,
+    refusal_message,
+)
 from common.battery_code import CHEMISTRIES, parse_battery_code
 from common.hashing import event_hash
 from enterprises.models import Enterprise, ManufacturerCode
@@ -122,6 +128,8 @@ def packs_register(
 
     A code already registered by the same producer is a duplicate: an error for forms and
     the API, skipped silently (and counted) when `duplicates_are_errors` is False (re-import).
+    The codes refused for themselves are logged against the reporter even when nothing is
+    registered (`code_rejections_log`).
     """
     now = now or timezone.now()
     result = RegisterResult()
@@ -143,18 +151,26 @@ def packs_register(
             battery = checker.check(index, item, result, duplicates_are_errors)
             if battery is not None:
                 batteries.append(battery)
-        if result.errors and all_or_nothing:
-            return RegisterResult(errors=result.errors)
-        _save(
-            batteries,
-            reporter=reporter,
-            user=user,
+        refused = bool(result.errors) and all_or_nothing
+        if not refused:
+            _save(
+                batteries,
+                reporter=reporter,
+                user=user,
+                channel=channel,
+                import_batch=import_batch,
+                now=now,
+            )
+            result.created = batteries
+        # After the packs, as the import writes them: the same order of locks.
+        code_rejections_log(
+            enterprise=reporter,
+            rejections=checker.rejections,
             channel=channel,
             import_batch=import_batch,
             now=now,
         )
-        result.created = batteries
-    return result
+    return RegisterResult(errors=result.errors) if refused else result
 
 
 class _RegistrationCheck:
@@ -173,28 +189,26 @@ class _RegistrationCheck:
         )
         self.registered_codes: set[str] | None = None
         self.reporter, self.now, self.seen = reporter, now, {}
+        self.rejections: list[Rejection] = []  # the codes refused for themselves
 
     def check(self, index, item, result, duplicates_are_errors) -> Battery | None:
         parsed = parse_battery_code(item.code, today=timezone.localdate(self.now))
         if parsed.errors:
             result.errors += [ItemError(index, "code", e.code, e.message) for e in parsed.errors]
+            self.rejections += parse_refusals(parsed.code, parsed.errors)
             return None
         code = parsed.code
         if code in self.existing or code in self.seen:
             if self._is_own_duplicate(code) and not duplicates_are_errors:
                 result.duplicates.append(code)
             else:
-                result.errors.append(
-                    ItemError(
-                        index,
-                        "code",
-                        "code.duplicate",
-                        _("电池编码已登记：%(code)s") % {"code": code},
-                    )
-                )
+                message = _("电池编码已登记：%(code)s")
+                self._refuse(result, index, code, "code.duplicate", message, {"code": code})
             return None
         if parsed.parsed.manufacturer_code not in self.own_codes:
-            result.errors.append(self._manufacturer_error(index, parsed.parsed.manufacturer_code))
+            prefix = parsed.parsed.manufacturer_code
+            error_code, message = self._manufacturer_error(prefix)
+            self._refuse(result, index, code, error_code, message, {"m": prefix})
             return None
         parent = self._parent(index, item, parsed.parsed.product_type, result)
         if parent is False:
@@ -214,22 +228,19 @@ class _RegistrationCheck:
         existing = self.existing.get(code) or self.seen.get(code)
         return existing.manufacturer_id == self.reporter.pk and code not in self.seen
 
-    def _manufacturer_error(self, index: int, prefix: str) -> ItemError:
+    def _refuse(self, result, index: int, code: str, error_code: str, message, params) -> None:
+        """Record an error of the code itself; log it unless the code is only repeated here."""
+        message = refusal_message(message, params)
+        result.errors.append(ItemError(index, "code", error_code, message))
+        if error_code != "code.duplicate" or code in self.existing:
+            self.rejections.append((code, error_code, message))
+
+    def _manufacturer_error(self, prefix: str) -> tuple[str, str]:
         if self.registered_codes is None:
             self.registered_codes = set(ManufacturerCode.objects.values_list("code", flat=True))
         if prefix in self.registered_codes:
-            return ItemError(
-                index,
-                "code",
-                "code.manufacturer_not_own",
-                _("厂商代码 %(m)s 不属于本企业。") % {"m": prefix},
-            )
-        return ItemError(
-            index,
-            "code",
-            "code.manufacturer_unregistered",
-            _("厂商代码 %(m)s 未在平台备案。") % {"m": prefix},
-        )
+            return "code.manufacturer_not_own", _("厂商代码 %(m)s 不属于本企业。")
+        return "code.manufacturer_unregistered", _("厂商代码 %(m)s 未在平台备案。")
 
     def _parent(self, index, item, product_type, result):
         if not item.parent_code:
