@@ -54,7 +54,13 @@ from batteries.imports.staging import (
 )
 from batteries.models import Channel, EventKind, ImportBatch, State
 from batteries.services.packs import LEVEL
-from common.battery_code import parse_battery_code
+from batteries.services.rejections import (
+    Rejection,
+    code_rejections_log,
+    parse_refusals,
+    refusal_message,
+)
+from common.battery_code import normalize_battery_code, parse_battery_code
 from enterprises.models import ManufacturerCode
 
 CHUNK_SIZE = 10_000
@@ -187,6 +193,11 @@ class PackImport:
         self._lookahead: _Lookahead | None = None
         self._header: HeaderMap | None = None
         self._at: dict[str, int | None] = {}
+        # The chunk's codes refused for themselves, logged in one statement at its end; on
+        # the side channel while an all-or-nothing transaction is open (its rollback must
+        # not take the log with it).
+        self._rejections: list[Rejection] = []
+        self._log_connection = None
         self.timings: dict[str, float] = defaultdict(float)  # seconds per step, for benchmarks
 
     @contextmanager
@@ -220,6 +231,7 @@ class PackImport:
         self.counters = Counters()
         self.progress.save(self.counters, message=str(_("第 2 步：写入（全部成功才提交）")))
         self.progress.open_side_channel()
+        self._log_connection = self.progress.side_connection
         try:
             with transaction.atomic():
                 immediate_constraints()
@@ -229,6 +241,7 @@ class PackImport:
         except _Rollback:
             self.counters.rows_created = 0
         finally:
+            self._log_connection = None
             self.progress.close_side_channel()
 
     def _pass(self, open_rows, *, write: bool, atomic_chunks: bool) -> None:
@@ -280,6 +293,8 @@ class PackImport:
                 self._error(number, cells, "code", error.code, error.message)
             self._value_errors(number, cells)
             self.counters.rows_failed += 1
+            code = normalize_battery_code(_text(cells, self._at["code"]))
+            self._rejections += parse_refusals(code, errors)
         rows = read.rows
         with self._timed("lookup"):
             # Writing, the codes of the reporter's own prefixes are not looked up first:
@@ -297,7 +312,20 @@ class PackImport:
         elif valid:
             with self._timed("remember"):
                 remember([r.fields.code for r in valid], [r.fields.product_type for r in valid])
+        if self._rejections:
+            with self._timed("rejections"):
+                self._log_rejections()
         self.timings["chunk"] += time.perf_counter() - started
+
+    def _log_rejections(self) -> None:
+        rejections, self._rejections = self._rejections, []
+        code_rejections_log(
+            enterprise=self.reporter,
+            rejections=rejections,
+            channel=Channel.IMPORT,
+            import_batch=self.batch,
+            connection=self._log_connection,
+        )
 
     # --- checking -----------------------------------------------------------------------
 
@@ -324,7 +352,7 @@ class PackImport:
             elif existing and existing.manufacturer_id == self.reporter.pk:
                 self.counters.rows_duplicate += 1
             elif existing:
-                self._fail(row, "code.duplicate", _("电池编码已登记：%(code)s"))
+                self._fail(row, "code.duplicate", _("电池编码已登记：%(code)s"), rejected=True)
             elif self._row_ok(row, valid, known):
                 valid[code] = row
         return list(valid.values())
@@ -335,8 +363,9 @@ class PackImport:
             failures = self._value_errors(row.number, row.cells, row)
         prefix = row.fields.manufacturer_code
         if prefix not in self.own_prefixes:
-            code, message = self._prefix_error(prefix)
-            self._error(row.number, row.cells, "code", code, message)
+            error_code, message = self._prefix_error(prefix)
+            self._error(row.number, row.cells, "code", error_code, message)
+            self._rejections.append((row.fields.code, error_code, message))
             failures += 1
         elif row.parent_code:
             failures += self._parent_errors(row, valid, known)
@@ -391,12 +420,18 @@ class PackImport:
         if self._all_prefixes is None:
             self._all_prefixes = set(ManufacturerCode.objects.values_list("code", flat=True))
         if prefix in self._all_prefixes:
-            return "code.manufacturer_not_own", _("厂商代码 %(m)s 不属于本企业。") % {"m": prefix}
-        return "code.manufacturer_unregistered", _("厂商代码 %(m)s 未在平台备案。") % {"m": prefix}
+            message = refusal_message(_("厂商代码 %(m)s 不属于本企业。"), {"m": prefix})
+            return "code.manufacturer_not_own", message
+        message = refusal_message(_("厂商代码 %(m)s 未在平台备案。"), {"m": prefix})
+        return "code.manufacturer_unregistered", message
 
-    def _fail(self, row: _Row, code: str, message) -> None:
-        self._error(row.number, row.cells, "code", code, message % {"code": row.fields.code})
+    def _fail(self, row: _Row, error_code: str, message, *, rejected: bool = False) -> None:
+        """Record a row's code error; `rejected`: a refusal of the code itself, logged."""
+        message = refusal_message(message, {"code": row.fields.code})
+        self._error(row.number, row.cells, "code", error_code, message)
         self.counters.rows_failed += 1
+        if rejected:
+            self._rejections.append((row.fields.code, error_code, message))
 
     def _cell(self, cells: list, key: str):
         position = self._header.positions.get(key)
@@ -493,13 +528,16 @@ class PackImport:
                 field, error = "code", "code.duplicate"
                 message = _("电池编码已登记：%(code)s")
             self.counters.rows_failed += 1
+            message = refusal_message(message, {"code": code})
             self.report.add(
                 row=number,
                 field=self._header.label(field, PACK_COLUMNS),
                 code=error,
-                message=message % {"code": code},
+                message=message,
                 value=value,
             )
+            if error == "code.duplicate":
+                self._rejections.append((code, error, message))
 
 
 def _codes_to_look_up(rows: list[_Row]) -> list[str]:

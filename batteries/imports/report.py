@@ -121,6 +121,11 @@ class Progress:
     def open_side_channel(self) -> None:
         self._side = connections.create_connection("default")
 
+    @property
+    def side_connection(self):
+        """Return the open side channel (a connection in autocommit mode), or None."""
+        return self._side
+
     def close_side_channel(self) -> None:
         if self._side is not None:
             self._side.close()
