@@ -13,7 +13,14 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from batteries import selectors
-from batteries.models import Battery, Handover, ImportBatch, LifecycleEvent, Vehicle
+from batteries.models import (
+    Battery,
+    CodeRejection,
+    Handover,
+    ImportBatch,
+    LifecycleEvent,
+    Vehicle,
+)
 from common.battery_code import CHEMISTRY_LABELS
 from common.identifiers import PROVINCES, normalize_identifier
 from enterprises.admin_base import ReadOnlyAdminMixin, ScopedAdminMixin
@@ -246,3 +253,41 @@ class ImportBatchAdmin(ScopedAdminMixin, BigTableAdmin):
     list_filter = ["kind", "status"]
     list_select_related = ["enterprise"]
     search_fields = ["original_name", "=enterprise__uscc"]
+
+
+@admin.register(CodeRejection)
+class CodeRejectionAdmin(ScopedAdminMixin, BigTableAdmin):
+    """The codes the registry refused, per submitter: the evidence of coding violations."""
+
+    list_display = [
+        "code",
+        "enterprise",
+        "error_code",
+        "message",
+        "attempts",
+        "channel",
+        "first_at",
+        "last_at",
+        "import_batch",
+    ]
+    list_filter = ["channel"]
+    list_select_related = ["enterprise", "import_batch"]
+    search_fields = ["=code"]
+    search_help_text = _("输入完整的电池编码或编码前缀，或提交企业的统一社会信用代码。")
+    ordering = ["-pk"]
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        # Every regulator reads the log (scoped above); the role groups carry no permission
+        # for it yet (batteries/apps.py REGULATOR_VIEW_PERMISSIONS would be the place).
+        return request.user.is_regulator or super().has_view_permission(request, obj)
+
+    def get_search_results(self, request, queryset, search_term):
+        """Match a code or code prefix, or every code of the submitter named by its USCC."""
+        term = normalize_identifier(search_term)
+        if not term:
+            return queryset, False
+        if len(term) == 18:
+            ids = _enterprise_ids(term)
+            if ids:
+                return queryset.filter(enterprise_id__in=ids), False
+        return queryset.filter(code__startswith=term), False

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from batteries.web import events, packs, public
+from batteries.web import events, packs, public, rejections
 
 urlpatterns: list = [
     path("packs/", packs.pack_list, name="pack_list"),
@@ -25,5 +25,6 @@ urlpatterns: list = [
         name="handover_dispute",
     ),
     path("codes/check/", public.code_check, name="code_check"),
+    path("rejections/", rejections.code_rejection_list, name="code_rejection_list"),
     path("lookup/", public.lookup, name="lookup"),
 ]
