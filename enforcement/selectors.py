@@ -1,0 +1,289 @@
+"""Reads of the review desk, always scoped to the caller.
+
+Every read starts from `Case.objects.scoped_for(user)` or `Finding.objects.scoped_for(user)`:
+a national regulator sees every case, a provincial regulator the cases of enterprises in
+its province, an enterprise user its own enterprise's cases only.
+"""
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+
+from batteries.models import Battery, EventKind, LifecycleEvent
+from batteries.web.pagination import KeysetPage, keyset_page
+from common.calendar import DayInfo, WorkingCalendar
+from common.identifiers import normalize_uscc
+from enforcement import display
+from enforcement.models import Case, CaseStep, DeadlineRule, Finding, PenaltyRule
+from enforcement.rules import DeadlineExplanation, deadline_explain, may_act_on_case
+from enforcement.services.calendar import calendar_load
+from enterprises.models import User
+from enterprises.scoping import scope_of
+
+OPEN = list(Case.OPEN_STATUSES)
+
+# The work queues. Regulators: new (detected, nobody took it yet), assigned to me, every
+# open case of the scope, confirmed, dismissed. Enterprises: all their cases, or by outcome.
+NEW, MINE, OPEN_ALL, CONFIRMED, DISMISSED, ALL = (
+    "new",
+    "mine",
+    "open",
+    "confirmed",
+    "dismissed",
+    "all",
+)
+REGULATOR_QUEUES = (NEW, MINE, OPEN_ALL, CONFIRMED, DISMISSED)
+ENTERPRISE_QUEUES = (ALL, OPEN_ALL, CONFIRMED, DISMISSED)
+
+
+def case_queues(*, user) -> tuple[str, ...]:
+    """Return the queues the user works with, in display order."""
+    return REGULATOR_QUEUES if user.is_regulator else ENTERPRISE_QUEUES
+
+
+def _queue_q(queue: str, user) -> Q:
+    return {
+        NEW: Q(status=Case.Status.DETECTED, assigned_to__isnull=True),
+        MINE: Q(assigned_to_id=user.pk, status__in=OPEN),
+        OPEN_ALL: Q(status__in=OPEN),
+        CONFIRMED: Q(status=Case.Status.CONFIRMED),
+        DISMISSED: Q(status=Case.Status.DISMISSED),
+        ALL: Q(),
+    }[queue]
+
+
+def case_queue_counts(*, user) -> dict[str, int]:
+    """Return the number of cases in each of the user's queues, in one query."""
+    queues = case_queues(user=user)
+    counts = Case.objects.scoped_for(user).aggregate(
+        **{queue: Count("pk", filter=_queue_q(queue, user)) for queue in queues}
+    )
+    return {queue: counts[queue] or 0 for queue in queues}
+
+
+def _beijing_midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
+def case_list(*, user, queue: str, filters: Mapping | None = None) -> QuerySet[Case]:
+    """Return the user's cases in one queue, filtered, newest first.
+
+    `filters` holds the cleaned values of the desk's filter form: rule, province,
+    enterprise (a name fragment or the start of a USCC), status, and the detected dates
+    from/to (Beijing dates, both included).
+    """
+    if queue not in case_queues(user=user):
+        queue = case_queues(user=user)[0]
+    filters = filters or {}
+    cases = Case.objects.scoped_for(user).filter(_queue_q(queue, user))
+    if filters.get("rule"):
+        cases = cases.filter(rule=filters["rule"])
+    if filters.get("province"):
+        cases = cases.filter(province=filters["province"])
+    if filters.get("status"):
+        cases = cases.filter(status=filters["status"])
+    if term := (filters.get("enterprise") or "").strip():
+        by_uscc = normalize_uscc(term)
+        match = Q(enterprise__name__icontains=term)
+        if by_uscc:
+            match |= Q(enterprise__uscc__startswith=by_uscc)
+        cases = cases.filter(match)
+    if filters.get("detected_from"):
+        cases = cases.filter(opened_at__gte=_beijing_midnight(filters["detected_from"]))
+    if filters.get("detected_to"):
+        next_day = filters["detected_to"] + dt.timedelta(days=1)
+        cases = cases.filter(opened_at__lt=_beijing_midnight(next_day))
+    return cases.select_related("enterprise", "assigned_to").order_by("-pk")
+
+
+def case_finding_counts(*, cases: Iterable[Case]) -> dict[int, int]:
+    """Return case id → number of findings, for the cases of one page (one query)."""
+    ids = [case.pk for case in cases]
+    if not ids:
+        return {}
+    rows = (
+        Finding.objects.filter(case_id__in=ids)
+        .values("case_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("case_id", "n")
+    )
+    return dict(rows)
+
+
+def case_get(*, user, pk: int) -> Case:
+    """Return one case the user may read; raise Case.DoesNotExist if hidden or unknown."""
+    return Case.objects.scoped_for(user).select_related("enterprise", "assigned_to").get(pk=pk)
+
+
+def cases_for_action(*, user, pks: Iterable[int]) -> list[Case]:
+    """Return the cases among `pks` the user may read, in the order given."""
+    wanted = list(dict.fromkeys(pks))
+    found = Case.objects.scoped_for(user).select_related("enterprise").in_bulk(wanted)
+    return [found[pk] for pk in wanted if pk in found]
+
+
+def case_steps(*, case: Case) -> QuerySet[CaseStep]:
+    """Return the case's history, oldest first: scans' filings and officials' decisions."""
+    return case.steps.select_related("actor").order_by("at", "pk")
+
+
+def case_may_act(*, user, case: Case) -> bool:
+    """Return True if the user is a regulator who may act on this case."""
+    scope = scope_of(user)
+    return bool(user.is_regulator) and may_act_on_case(
+        national=scope.national, actor_province=scope.province, case_province=case.province
+    )
+
+
+def case_assignees(*, user, case: Case) -> QuerySet[User] | None:
+    """Return the officials a national regulator may assign the case to; None for others.
+
+    Officials who may act on the case: MIIT's, and those of the case's province.
+    """
+    if not scope_of(user).national:
+        return None
+    return (
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(kind=User.Kind.NATIONAL_REGULATOR)
+            | Q(kind=User.Kind.PROVINCIAL_REGULATOR, province=case.province)
+        )
+        .order_by("kind", "username")
+    )
+
+
+# --- The legal basis ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LegalBasisView:
+    deadline_rules: list[DeadlineRule]
+    penalty: PenaltyRule | None
+    penalty_day: dt.date
+
+
+def case_legal_basis(*, case: Case) -> LegalBasisView:
+    """Return the deadline rows the case's findings were judged by, and its penalty row.
+
+    The penalty row is the one in force on the day the case was detected (Beijing date).
+    """
+    used = Finding.objects.filter(case=case, deadline_rule__isnull=False).values("deadline_rule_id")
+    rules = list(DeadlineRule.objects.filter(pk__in=used).order_by("valid_from", "pk"))
+    day = case.opened_at.astimezone(ZoneInfo(settings.TIME_ZONE)).date()
+    penalty = (
+        PenaltyRule.objects.filter(rule=case.rule, valid_from__lte=day)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+        .first()
+    )
+    return LegalBasisView(rules, penalty, day)
+
+
+# --- Findings ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EvidenceEvent:
+    pk: int
+    code: str
+    seq: int
+    kind: str
+    kind_label: str
+    occurred_at: dt.datetime
+    linked: bool  # the user may open the pack page
+
+
+@dataclass
+class FindingRow:
+    finding: Finding
+    subject_label: str = ""
+    subject_linked: bool = False
+    evidence: list[EvidenceEvent] = field(default_factory=list)
+    facts: list[tuple[str, str]] = field(default_factory=list)
+    explanation: DeadlineExplanation | None = None
+    make_up_days: list[DayInfo] = field(default_factory=list)
+    deadline_text: str = ""
+    notice: str = ""  # the years of the span whose official schedule is not loaded
+
+    @property
+    def recomputed_differs(self) -> bool:
+        """True if today's calendar gives another last day than the scan recorded."""
+        e, f = self.explanation, self.finding
+        return bool(e and f.deadline and e.due != f.deadline)
+
+
+def case_findings(
+    *, case: Case, after: int | None = None, before: int | None = None, size: int = 50
+) -> KeysetPage:
+    """Return one page of the case's findings, newest first (keyset: never counted).
+
+    A case can hold tens of thousands of findings; a page reads `size` + 1 of them.
+    """
+    findings = Finding.objects.filter(case=case).select_related("deadline_rule")
+    return keyset_page(findings, after=after, before=before, size=size)
+
+
+def _visible_codes(user, codes: set[str]) -> set[str]:
+    if not codes:
+        return set()
+    visible = Battery.objects.scoped_for(user).filter(code__in=codes)
+    return set(visible.values_list("code", flat=True))
+
+
+def _make_up_days(calendar: WorkingCalendar, start: dt.date, end: dt.date) -> list[DayInfo]:
+    span = (start + dt.timedelta(days=n) for n in range(1, max((end - start).days, 0) + 1))
+    return [
+        info for info in map(calendar.info, span) if info.is_working and info.day.weekday() >= 5
+    ]
+
+
+def finding_rows(
+    *, user, findings: Iterable[Finding], calendar: WorkingCalendar | None = None
+) -> list[FindingRow]:
+    """Return the findings of a page with their evidence and how each deadline was computed.
+
+    Constant queries per page: one for the evidence events, one for which packs the user
+    may open, and the calendar (loaded once, only if a deadline needs it; pass it in to
+    share it across a request).
+    """
+    rows = [FindingRow(finding) for finding in findings]
+    ids = {pk for row in rows for pk in row.finding.evidence}
+    events = (
+        LifecycleEvent.objects.filter(pk__in=ids).values_list(
+            "pk", "battery__code", "seq", "kind", "occurred_at"
+        )
+        if ids
+        else []
+    )
+    by_id = {pk: (code, seq, kind, at) for pk, code, seq, kind, at in events}
+    subjects = {row.finding.subject for row in rows if row.finding.battery_id}
+    visible = _visible_codes(user, subjects | {code for code, *_ in by_id.values()})
+    labels = dict(EventKind.choices)
+    for row in rows:
+        finding = row.finding
+        row.subject_label = display.subject_label(finding)
+        row.subject_linked = bool(finding.battery_id) and finding.subject in visible
+        row.facts = display.finding_facts(finding)
+        for pk in finding.evidence:
+            if pk in by_id:
+                code, seq, kind, at = by_id[pk]
+                row.evidence.append(
+                    EvidenceEvent(pk, code, seq, kind, labels.get(kind, kind), at, code in visible)
+                )
+        rule = finding.deadline_rule
+        if rule is not None and finding.anchor_date is not None:
+            calendar = calendar or calendar_load()
+            row.explanation = deadline_explain(
+                start=finding.anchor_date, days=rule.days, unit=rule.unit, calendar=calendar
+            )
+            if rule.unit == DeadlineRule.Unit.WORKING:
+                row.make_up_days = _make_up_days(calendar, finding.anchor_date, row.explanation.due)
+            row.deadline_text = display.deadline_text(
+                row.explanation, anchor=rule.anchor, make_up_days=row.make_up_days
+            )
+            row.notice = display.unofficial_notice(row.explanation.unofficial_years)
+    return rows
