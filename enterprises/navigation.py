@@ -22,12 +22,14 @@ ITEMS: list[NavItem] = [
     NavItem(_("首页"), "home", EVERYONE),
     NavItem(_("企业审核"), "enterprises:review_list", REGULATOR),
     NavItem(_("企业名录"), "enterprises:enterprise_list", REGULATOR),
+    NavItem(_("案件审查"), "enforcement:case_list", REGULATOR),
     NavItem(_("本企业"), "enterprises:my_enterprise", ENTERPRISE),
     NavItem(
         pgettext_lazy("navigation: the list of packs", "电池包"), "batteries:pack_list", EVERYONE
     ),
     NavItem(_("编码校验"), "batteries:code_check", EVERYONE),
     NavItem(_("待我确认的移交"), "batteries:handover_inbox", ENTERPRISE),
+    NavItem(_("我的案件"), "enforcement:case_list", ENTERPRISE),
     NavItem(_("数据导入"), "batteries:import_list", EVERYONE),
     NavItem(_("API 文档"), "api_docs", EVERYONE),
     NavItem(_("管理后台"), "admin:index", REGULATOR),

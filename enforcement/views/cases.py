@@ -1,3 +1,246 @@
 """The regulators' review desk and the enterprises' read-only view of their cases."""
 
-urlpatterns: list = []
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from batteries.web.pagination import cursor, keyset_page
+from enforcement import rules, selectors
+from enforcement.forms import ACTION_LABELS, CaseActionForm, CaseBulkForm, CaseFilterForm
+from enforcement.models import Case
+from enforcement.services.cases import CaseRefused, cases_act
+from enforcement.services.review import case_review
+from enterprises.models import Role
+from enterprises.scoping import scope_of
+from enterprises.views.access import regulator_required, requires
+
+PAGE_SIZE = 50
+REFUSALS_LISTED = 100  # a bulk action lists this many refusals, then says how many more
+
+desk_required = requires(
+    lambda user: user.is_regulator or bool(user.enterprise_id),
+    _("仅限监管人员和企业用户访问。"),
+)
+
+STEP_LABELS = {
+    "detect": _("扫描发现"),
+    "add_findings": _("扫描追加线索"),
+    rules.ASSIGN: _("承办"),
+    rules.CONFIRM: _("确认"),
+    rules.DISMISS: _("驳回"),
+}
+DONE_MESSAGES = {
+    rules.ASSIGN: _("已将案件 %(number)s 分配给 %(who)s。"),
+    rules.CONFIRM: _("已确认案件 %(number)s。"),
+    rules.DISMISS: _("已驳回案件 %(number)s。"),
+}
+# Refusals about who acts (not about the case's state or the form) answer 403.
+FORBIDDEN_REFUSALS = {"case.not_regulator", "case.out_of_scope", "case.assign_others"}
+
+
+def queue_label(queue: str, user) -> str:
+    if queue == selectors.OPEN_ALL:
+        if not user.is_regulator:
+            return _("审查中")
+        return _("全国全部") if scope_of(user).national else _("本省全部")
+    return {
+        selectors.NEW: _("新发现"),
+        selectors.MINE: _("分配给我"),
+        selectors.CONFIRMED: _("已确认"),
+        selectors.DISMISSED: _("已驳回"),
+        selectors.ALL: _("全部"),
+    }[queue]
+
+
+def _who(user) -> str:
+    return user.get_full_name() or user.username
+
+
+# --- The queue ---------------------------------------------------------------------------------
+
+
+def _list_context(request, bulk_form=None) -> dict:
+    user = request.user
+    queues = selectors.case_queues(user=user)
+    queue = request.GET.get("queue")
+    queue = queue if queue in queues else queues[0]
+    filter_form = CaseFilterForm(
+        request.GET or None,
+        show_province=scope_of(user).national,
+        show_enterprise=user.is_regulator,
+    )
+    if filter_form.is_bound and not filter_form.is_valid():
+        cases = Case.objects.none()
+    else:
+        filters = filter_form.cleaned_data if filter_form.is_bound else {}
+        cases = selectors.case_list(user=user, queue=queue, filters=filters)
+    page = keyset_page(
+        cases,
+        after=cursor(request.GET.get("after")),
+        before=cursor(request.GET.get("before")),
+        size=PAGE_SIZE,
+    )
+    counts = selectors.case_finding_counts(cases=page.rows)
+    kept = [(k, v) for k, v in request.GET.items() if k not in {"after", "before"} and v]
+    filters_kept = [(k, v) for k, v in kept if k != "queue"]
+    counts_by_queue = selectors.case_queue_counts(user=user)
+    checked = set(bulk_form.data.getlist("cases")) if bulk_form is not None else set()
+    return {
+        "checked": checked,
+        "regulator": user.is_regulator,
+        "queue": queue,
+        "queues": [
+            {
+                "key": q,
+                "label": queue_label(q, user),
+                "count": counts_by_queue[q],
+                "query": urlencode([("queue", q), *filters_kept]),
+            }
+            for q in queues
+        ],
+        "filter_form": filter_form,
+        "rows": [(case, counts.get(case.pk, 0)) for case in page.rows],
+        "page": page,
+        "next_query": urlencode([*kept, ("after", page.next_cursor or "")]),
+        "prev_query": urlencode([*kept, ("before", page.prev_cursor or "")]),
+        "list_query": urlencode(kept),
+        "bulk_form": bulk_form or (CaseBulkForm() if user.is_regulator else None),
+        "bulk_actions": list(ACTION_LABELS.items()),
+    }
+
+
+@desk_required
+def case_list(request):
+    """Show the work queues with counts, the filters and one page of cases (never counted).
+
+    Regulators see the desk with bulk actions; enterprise users their own cases, read-only.
+    """
+    return render(request, "enforcement/case_list.html", _list_context(request))
+
+
+@require_POST
+@regulator_required
+def case_bulk(request):
+    """Apply one action to the ticked cases, each on its own; report successes and refusals."""
+    form = CaseBulkForm(request.POST)
+    if not form.is_valid():
+        context = _list_context(request, bulk_form=form)
+        return render(request, "enforcement/case_list.html", context, status=400)
+    action, reason = form.cleaned_data["action"], form.cleaned_data["reason"]
+    wanted = form.cleaned_data["cases"]
+    cases = selectors.cases_for_action(user=request.user, pks=wanted)
+    done, refused = cases_act(cases=cases, actor=request.user, action=action, reason=reason)
+    summary = _("%(action)s：成功 %(done)s 件，未能办理 %(refused)s 件。") % {
+        "action": ACTION_LABELS[action],
+        "done": len(done),
+        "refused": len(refused) + len(wanted) - len(cases),
+    }
+    if done:
+        messages.success(request, summary)
+    else:
+        messages.warning(request, summary)
+    for case, refusal in refused[:REFUSALS_LISTED]:
+        messages.warning(request, f"{case.number} · {case.enterprise.name}：{refusal.message}")
+    if len(refused) > REFUSALS_LISTED:
+        messages.warning(
+            request,
+            _("另有 %(n)s 件未能办理，未逐一列出。") % {"n": len(refused) - REFUSALS_LISTED},
+        )
+    if len(wanted) > len(cases):
+        messages.warning(
+            request, _("%(n)s 件案件未找到或无权查看。") % {"n": len(wanted) - len(cases)}
+        )
+    query = request.GET.urlencode()
+    return redirect(reverse("enforcement:case_list") + (f"?{query}" if query else ""))
+
+
+# --- One case ----------------------------------------------------------------------------------
+
+
+def _visible_case(user, pk: int) -> Case:
+    try:
+        return selectors.case_get(user=user, pk=pk)
+    except Case.DoesNotExist:
+        raise Http404(_("未找到该案件，或您无权查看。")) from None
+
+
+def _detail_context(request, case: Case, form=None) -> dict:
+    user = request.user
+    may_act = selectors.case_may_act(user=user, case=case)
+    actions = rules.case_actions_allowed(status=case.status) if may_act else []
+    assignees = selectors.case_assignees(user=user, case=case) if actions else None
+    page = selectors.case_findings(
+        case=case,
+        after=cursor(request.GET.get("after")),
+        before=cursor(request.GET.get("before")),
+        size=PAGE_SIZE,
+    )
+    roles = dict(Role.choices)
+    return {
+        "case": case,
+        "enterprise": case.enterprise,
+        "roles": [roles.get(role, role) for role in case.enterprise.roles],
+        "regulator": user.is_regulator,
+        "legal": selectors.case_legal_basis(case=case),
+        "steps": [
+            (step, STEP_LABELS.get(step.action, step.action))
+            for step in selectors.case_steps(case=case)
+        ],
+        "findings": selectors.finding_rows(user=user, findings=page.rows),
+        "page": page,
+        "next_query": urlencode([("after", page.next_cursor or "")]),
+        "prev_query": urlencode([("before", page.prev_cursor or "")]),
+        "actions": [(action, ACTION_LABELS[action]) for action in actions],
+        "form": form or (CaseActionForm(assignees=assignees) if actions else None),
+        "assign_others": assignees is not None,
+    }
+
+
+@desk_required
+def case_detail(request, pk: int):
+    """Show one case: the enterprise, the legal basis, the history, the findings and their
+    deadlines, and (for a regulator who may act) the review actions."""
+    case = _visible_case(request.user, pk)
+    return render(request, "enforcement/case_detail.html", _detail_context(request, case))
+
+
+@require_POST
+@desk_required
+def case_act(request, pk: int):
+    """Apply one review action from the case page; a refusal is shown next to the form."""
+    case = _visible_case(request.user, pk)
+    may_act = selectors.case_may_act(user=request.user, case=case)
+    assignees = selectors.case_assignees(user=request.user, case=case) if may_act else None
+    form = CaseActionForm(request.POST, assignees=assignees)
+    status = 400
+    if form.is_valid():
+        action = form.cleaned_data["action"]
+        try:
+            case = case_review(
+                case=case,
+                actor=request.user,
+                action=action,
+                reason=form.cleaned_data["reason"],
+                assignee=form.cleaned_data.get("assignee"),
+            )
+        except CaseRefused as refusal:
+            form.add_error(None, refusal.message)
+            status = 403 if refusal.code in FORBIDDEN_REFUSALS else 400
+        else:
+            who = _who(case.assigned_to) if case.assigned_to else ""
+            messages.success(request, DONE_MESSAGES[action] % {"number": case.number, "who": who})
+            return redirect(case)
+    context = _detail_context(request, case, form=form)
+    return render(request, "enforcement/case_detail.html", context, status=status)
+
+
+urlpatterns = [
+    path("cases/", case_list, name="case_list"),
+    path("cases/bulk/", case_bulk, name="case_bulk"),
+    path("cases/<int:pk>/", case_detail, name="case_detail"),
+    path("cases/<int:pk>/act/", case_act, name="case_act"),
+]
