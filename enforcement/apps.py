@@ -1,7 +1,32 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+# The legal parameters: national regulators edit them in the back office, provincial
+# regulators read them there (enforcement/admin/legal.py also checks the user's kind).
+LEGAL_MODELS = ("deadlinerule", "penaltyrule", "calendaroverride", "officialscheduleyear")
+# Calendar corrections may be withdrawn (the table is rebuilt); legal rows are ended by
+# their valid_to, never deleted.
+DELETABLE_LEGAL_MODELS = ("calendaroverride", "officialscheduleyear")
+NATIONAL_PERMISSIONS = [
+    *(
+        f"enforcement.{action}_{model}"
+        for model in LEGAL_MODELS
+        for action in ("view", "add", "change")
+    ),
+    *(f"enforcement.delete_{model}" for model in DELETABLE_LEGAL_MODELS),
+]
+PROVINCIAL_PERMISSIONS = [f"enforcement.view_{model}" for model in LEGAL_MODELS]
+
 
 class EnforcementConfig(AppConfig):
     name = "enforcement"
     verbose_name = _("执法监管")
+
+    def ready(self) -> None:
+        from enterprises.roles import EXTRA_PERMISSIONS
+
+        for kind, labels in (
+            ("national", NATIONAL_PERMISSIONS),
+            ("provincial", PROVINCIAL_PERMISSIONS),
+        ):
+            EXTRA_PERMISSIONS[kind] += [p for p in labels if p not in EXTRA_PERMISSIONS[kind]]
