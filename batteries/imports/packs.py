@@ -13,6 +13,11 @@ so the register event (and the reporter's access row, as `packs_register` writes
 written only for the packs this statement inserted, and the event hash travels as the pack's
 `last_hash` (no join back to the staging table). Parents are inserted before children (one
 statement per level present in the chunk).
+
+The codes refused for themselves (as `packs_register` logs them) are logged against the
+reporter with one `code_rejections_log` statement per chunk: in the chunk's transaction, or
+on the progress side channel while an all-or-nothing transaction is open, so that its
+rollback keeps them.
 """
 
 import itertools
@@ -24,7 +29,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from batteries.imports.codes import CodeChecker, CodeFields, RegisterHasher
@@ -55,6 +60,7 @@ from batteries.imports.staging import (
 from batteries.models import Channel, EventKind, ImportBatch, State
 from batteries.services.packs import LEVEL
 from batteries.services.rejections import (
+    STORED_LANGUAGE,
     Rejection,
     code_rejections_log,
     parse_refusals,
@@ -198,6 +204,7 @@ class PackImport:
         # not take the log with it).
         self._rejections: list[Rejection] = []
         self._log_connection = None
+        self._report_in_stored_language = False  # then the report's texts are logged as is
         self.timings: dict[str, float] = defaultdict(float)  # seconds per step, for benchmarks
 
     @contextmanager
@@ -288,13 +295,14 @@ class PackImport:
 
     def _check_and_write(self, read: _Read, *, write: bool) -> None:
         started = time.perf_counter()
+        self._report_in_stored_language = translation.get_language() == STORED_LANGUAGE
         for number, cells, errors in read.bad_codes:
-            for error in errors:
-                self._error(number, cells, "code", error.code, error.message)
+            texts = [self._error(number, cells, "code", e.code, e.message) for e in errors]
             self._value_errors(number, cells)
             self.counters.rows_failed += 1
             code = normalize_battery_code(_text(cells, self._at["code"]))
-            self._rejections += parse_refusals(code, errors)
+            reuse = texts if self._report_in_stored_language else None
+            self._rejections += parse_refusals(code, errors, reuse)
         rows = read.rows
         with self._timed("lookup"):
             # Writing, the codes of the reporter's own prefixes are not looked up first:
@@ -364,8 +372,8 @@ class PackImport:
         prefix = row.fields.manufacturer_code
         if prefix not in self.own_prefixes:
             error_code, message = self._prefix_error(prefix)
-            self._error(row.number, row.cells, "code", error_code, message)
-            self._rejections.append((row.fields.code, error_code, message))
+            text = self._error(row.number, row.cells, "code", error_code, message)
+            self._reject(row.fields.code, error_code, message, text)
             failures += 1
         elif row.parent_code:
             failures += self._parent_errors(row, valid, known)
@@ -428,23 +436,32 @@ class PackImport:
     def _fail(self, row: _Row, error_code: str, message, *, rejected: bool = False) -> None:
         """Record a row's code error; `rejected`: a refusal of the code itself, logged."""
         message = refusal_message(message, {"code": row.fields.code})
-        self._error(row.number, row.cells, "code", error_code, message)
+        text = self._error(row.number, row.cells, "code", error_code, message)
         self.counters.rows_failed += 1
         if rejected:
-            self._rejections.append((row.fields.code, error_code, message))
+            self._reject(row.fields.code, error_code, message, text)
+
+    def _reject(self, code: str, error_code: str, message, text: str) -> None:
+        """Queue a code refused for itself for the chunk's log (rendered once if Chinese)."""
+        self._rejections.append(
+            (code, error_code, text if self._report_in_stored_language else message)
+        )
 
     def _cell(self, cells: list, key: str):
         position = self._header.positions.get(key)
         return cells[position] if position is not None and position < len(cells) else ""
 
-    def _error(self, number: int, cells: list, key: str, code: str, message) -> None:
+    def _error(self, number: int, cells: list, key: str, code: str, message) -> str:
+        """Record one error of a row; return its message as the report renders it."""
+        text = str(message)
         self.report.add(
             row=number,
             field=self._header.label(key, PACK_COLUMNS),
             code=code,
-            message=message,
+            message=text,
             value=cell_text(self._cell(cells, key)),
         )
+        return text
 
     # --- writing ------------------------------------------------------------------------
 
@@ -529,15 +546,16 @@ class PackImport:
                 message = _("电池编码已登记：%(code)s")
             self.counters.rows_failed += 1
             message = refusal_message(message, {"code": code})
+            text = str(message)
             self.report.add(
                 row=number,
                 field=self._header.label(field, PACK_COLUMNS),
                 code=error,
-                message=message,
+                message=text,
                 value=value,
             )
             if error == "code.duplicate":
-                self._rejections.append((code, error, message))
+                self._reject(code, error, message, text)
 
 
 def _codes_to_look_up(rows: list[_Row]) -> list[str]:

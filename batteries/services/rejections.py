@@ -55,21 +55,27 @@ refusal_message = lazy(_interpolate, str)
 
 
 def _joined(*messages: "str | Promise") -> str:
-    return "；".join(str(message) for message in messages)
+    return "".join(str(message) for message in messages)  # each ends in "。"
 
 
 _lazy_joined = lazy(_joined, str)
 
 
-def parse_refusals(code: str, errors: Iterable[IdentifierError]) -> list[Rejection]:
+def parse_refusals(
+    code: str, errors: list[IdentifierError], messages: list | None = None
+) -> list[Rejection]:
     """Return one rejection per error code of a code the parser refused (one attempt each).
 
     Several errors of one kind (two foreign characters) are one refusal with both messages.
+    `messages`, one per error, replace the errors' own (e.g. already rendered in Chinese).
     """
     by_code: dict[str, list] = {}
-    for error in errors:
-        by_code.setdefault(error.code, []).append(error.message)
-    return [(code, error_code, _lazy_joined(*messages)) for error_code, messages in by_code.items()]
+    for error, message in zip(errors, messages or [e.message for e in errors], strict=True):
+        by_code.setdefault(error.code, []).append(message)
+    return [
+        (code, error_code, messages[0] if len(messages) == 1 else _lazy_joined(*messages))
+        for error_code, messages in by_code.items()
+    ]
 
 
 def code_rejections_log(

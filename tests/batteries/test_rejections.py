@@ -134,3 +134,16 @@ def test_refusals_of_the_submitter_rather_than_the_code_are_not_logged():
 
     packs_register(items=[PackInput(code=BAD_TYPE)], reporter=producer, channel=Channel.WEB)
     assert CodeRejection.objects.get().enterprise == producer  # the same code, refused for itself
+
+
+def test_two_bad_characters_of_one_code_are_one_attempt_with_both_messages():
+    producer = producer_create()
+    packs_register(
+        items=[PackInput(code="T01PB01A1B2C3DG4F00000*#")], reporter=producer, channel=Channel.WEB
+    )
+
+    row = CodeRejection.objects.get()
+    assert (row.error_code, row.attempts) == ("code.char", 1)
+    assert row.message == (
+        "第23位字符“*”无效，应为数字0–9或大写字母A–Z。第24位字符“#”无效，应为数字0–9或大写字母A–Z。"
+    )
