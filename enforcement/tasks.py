@@ -16,3 +16,11 @@ def scan_all(as_of: str | None = None) -> dict[str, int]:
     day = parse_date(as_of) if as_of else timezone.localdate()
     outcomes = scan_run(as_of=day, started_by="beat")
     return {outcome.run.rule: outcome.run.new for outcome in outcomes}
+
+
+@shared_task(name="enforcement.tasks.register_import", acks_late=True, ignore_result=True)
+def register_import(upload_id: int) -> str:
+    """Import one uploaded scrapped-vehicle register file. A second delivery does nothing."""
+    from enforcement.services.register import register_upload_run
+
+    return register_upload_run(upload_id=upload_id)

@@ -178,6 +178,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_ROUTES = {
     "batteries.tasks.import_*": {"queue": "imports"},
+    "enforcement.tasks.register_*": {"queue": "imports"},  # the scrapped-vehicle register
     "enforcement.tasks.scan_*": {"queue": "scans"},
     "enforcement.tasks.document_*": {"queue": "documents"},
 }

@@ -20,6 +20,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from common.calendar import WorkingCalendar, official_years
+from enforcement.access import is_national
 from enforcement.models import CalendarOverride, DeadlineRule, OfficialScheduleYear, PenaltyRule
 from enforcement.services.calendar import (
     FIRST_DAY,
@@ -39,11 +40,6 @@ from enforcement.services.legal import (
 from enforcement.services.preview import deadline_preview, penalty_preview
 
 PREVIEW = "_preview"
-
-
-def is_national(user) -> bool:
-    """Return True for the users who may edit legal parameters: MIIT staff, superusers."""
-    return bool(user.is_superuser or getattr(user, "kind", "") == "national")
 
 
 class NationalEditMixin:
