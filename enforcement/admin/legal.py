@@ -61,13 +61,17 @@ class NationalEditMixin:
         )
 
 
+# What an empty value means, where it means something (DeadlineRule's blank choices).
+BLANK_MEANS = {"reporter_role": _("任何企业类型"), "anchor": _("该事件发生之日")}
+
+
 class LabelledHistoryHelper(HistoricalRecordContextHelper):
     """Show old → new values as a reader knows them: choice labels, 是/否, — for empty."""
 
     def prepare_delta_change_value(self, change, value):
         field = self.model._meta.get_field(change.field)
         if value is None or value == "":
-            return "—"
+            return str(BLANK_MEANS.get(change.field, "—"))
         if field.choices:
             return str(dict(field.flatchoices).get(value, value))
         if isinstance(field, models.BooleanField):
@@ -278,11 +282,13 @@ class DeadlineRuleAdmin(PreviewAdmin):
 
     @admin.display(description=_("上报企业类型"), ordering="reporter_role")
     def reporter_role_label(self, row: DeadlineRule) -> str:
-        return row.get_reporter_role_display() if row.reporter_role else gettext("任何企业类型")
+        return (
+            row.get_reporter_role_display() if row.reporter_role else BLANK_MEANS["reporter_role"]
+        )
 
     @admin.display(description=_("起算时点"), ordering="anchor")
     def anchor_label(self, row: DeadlineRule) -> str:
-        return row.get_anchor_display() if row.anchor else gettext("该事件发生之日")
+        return row.get_anchor_display() if row.anchor else BLANK_MEANS["anchor"]
 
     @admin.display(description=_("法律依据"))
     def basis_label(self, row: DeadlineRule) -> str:

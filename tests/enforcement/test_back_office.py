@@ -247,3 +247,44 @@ def test_entering_a_year_the_package_carries_is_refused_and_a_later_year_rebuild
     accepted = client.post(url, {"year": "2036", "source": "国办发明电〔2035〕1号（测试）"})
     assert accepted.status_code == 302
     assert CalendarDay.objects.get(day=dt.date(2036, 3, 3)).official is True
+
+
+@pytest.mark.parametrize(
+    ("model", "shown"),
+    [
+        (DeadlineRule, "该事件发生之日"),
+        (PenaltyRule, "未按期上报"),
+        (CalendarOverride, "劳动节后临时放假（测试）"),
+        (OfficialScheduleYear, "2036"),
+    ],
+)
+def test_each_changelist_shows_its_rows_to_both_kinds_of_regulator(
+    client, miit, jiangsu, model, shown
+):
+    CalendarOverride.objects.create(
+        day=dt.date(2026, 5, 11), is_working=False, reason="劳动节后临时放假（测试）"
+    )
+    OfficialScheduleYear.objects.create(year=2036, source="国办发明电〔2035〕1号（测试）")
+    url = reverse(f"admin:enforcement_{model._meta.model_name}_changelist")
+    for user in (miit, jiangsu):
+        client.force_login(user)
+        response = client.get(url)
+        assert response.status_code == 200
+        assert shown in response.content.decode()
+    assert 'class="addlink"' not in response.content.decode()  # the province may not add
+
+
+def test_the_history_says_any_role_where_the_old_value_was_blank(client, miit):
+    row = DeadlineRule.objects.get(
+        event_kind="receipt_confirm", reporter_role="", anchor="handover", valid_from=ORDER_73
+    )
+    client.force_login(miit)
+    response = client.post(
+        change_url(row), form_data(row, reporter_role="utilizer", change_reason="限定接收方")
+    )
+    assert response.status_code == 302
+    page = client.get(reverse("admin:enforcement_deadlinerule_history", args=[row.pk]))
+    text = re.sub(r"\s+", " ", page.content.decode())
+    assert re.search(
+        r"上报企业类型:</strong> 任何企业类型 &nbsp;&rarr;&nbsp;&nbsp;综合利用企业", text
+    )

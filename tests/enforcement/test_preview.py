@@ -220,3 +220,15 @@ def test_a_penalty_preview_counts_the_cases_and_findings_its_validity_covers(mak
     ] == [("广东省", 1, 0, 1, 0)]
     Case.objects.filter(pk=finding.case_id).update(status="dismissed")
     assert penalty_preview(row=row, as_of=AS_OF).lines == ()
+
+
+def test_the_admin_penalty_preview_shows_the_old_and_new_fine_range(client):
+    client.force_login(user_of("national"))
+    row = PenaltyRule.objects.get(rule="late_reporting")
+    url = reverse("admin:enforcement_penaltyrule_change", args=[row.pk])
+    response = client.post(url, form_data(row, fine_max_yuan=50000, _preview="预览影响"))
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert 'id="legal-preview"' in text
+    assert "5000 – 30000" in text and "5000 – 50000" in text
+    assert PenaltyRule.objects.get(pk=row.pk).fine_max_yuan == 30_000
