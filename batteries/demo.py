@@ -43,7 +43,7 @@ TO_SOLD = [
 ]
 TO_DISMANTLED = [
     *TO_SOLD,
-    ("scrap_vehicle", "dismantler", {"document_ref": "{scrap_doc}"}),
+    ("scrap_vehicle", "dismantler", {"vin": "{vin}", "document_ref": "{scrap_doc}"}),
     ("dismantle", "dismantler", {}),
 ]
 TO_HANDED_OVER = [

@@ -121,7 +121,10 @@ def event_fields(kind: str) -> dict[str, bool]:
     fields = {"occurred_at": True}
     if rule.needs_counterparty:
         fields["counterparty_uscc"] = True
-    if rule.needs_vehicle:
+    if kind == EventKind.RECEIPT_CONFIRM:
+        # Needed only when no handover awaits confirmation (a receipt reported first).
+        fields["counterparty_uscc"] = False
+    if rule.needs_vehicle or rule.needs_bound_vehicle:
         fields["vin"] = True
     if kind == EventKind.INSTALL:
         fields["swap_model"] = False
@@ -197,6 +200,13 @@ class EventForm(forms.Form):
             self.fields["outlet"].queryset = outlets
         if "document_ref" in self.fields and self.selected_kind == EventKind.SCRAP_VEHICLE:
             self.fields["document_ref"].label = _("《报废机动车回收证明》编号")
+            self.fields["vin"].help_text = _("电池当前所绑定车辆的识别代号。")
+        if self.selected_kind == EventKind.RECEIPT_CONFIRM:
+            self.fields["counterparty_uscc"].label = _("移交方统一社会信用代码")
+            self.fields["counterparty_uscc"].help_text = _(
+                "移交方尚未上报移交、待确认列表中没有该电池时填写：接收将先行记录，"
+                "待移交方上报后核对。"
+            )
         if "reason" in self.fields and self.selected_kind == VOID:
             self.fields["reason"].label = _("更正原因")
         if "occurred_at" in self.fields and data is None:

@@ -361,8 +361,10 @@ class Handover(models.Model):
                 condition=models.Q(status="awaiting_giver"),
                 name="handover_one_awaiting_giver_per_battery",
             ),
+            # A receipt reported first has no handover event until the giver reports; if
+            # the receipt is voided before that, its pair is voided without one.
             models.CheckConstraint(
-                condition=models.Q(status="awaiting_giver")
+                condition=models.Q(status__in=["awaiting_giver", "voided"])
                 | models.Q(handover_event__isnull=False),
                 name="handover_event_unless_awaiting_giver",
             ),
@@ -374,6 +376,13 @@ class Handover(models.Model):
 
     def __str__(self) -> str:
         return f"{self.battery_id}: {self.giver_id} → {self.receiver_id} ({self.status})"
+
+
+class ScrappedVehicleQuerySet(ScopedQuerySet):
+    """A dismantler reads its own records; a province, those of its dismantlers."""
+
+    enterprise_path = "dismantler"
+    province_path = "dismantler__province"
 
 
 class ScrappedVehicle(models.Model):
@@ -417,7 +426,7 @@ class ScrappedVehicle(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
-    objects = ScopedQuerySet.as_manager()
+    objects = ScrappedVehicleQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("报废车辆记录")

@@ -4,6 +4,11 @@ Facts in, decision out: no ORM, no clock. Legal basis: Order No. 73 (2026) on th
 identity chain production → installation → sale → swap/repair → scrapping → handover →
 comprehensive utilization; receivers must be comprehensive-utilization enterprises or
 producers' recycling outlets.
+
+The registry records facts; enforcement judges them. A refusal says an event is impossible
+or unauthorised (wrong state, role or pack); something that really happened but is itself a
+suspected violation, or arrives out of order, is recorded with a notice (`notices_for`) that
+tells the reporter it will be examined.
 """
 
 from dataclasses import dataclass, field
@@ -50,6 +55,9 @@ class Transition:
     needs_vehicle: bool = False
     needs_outlet: bool = False
     needs_document: bool = False
+    # The pack must be named through the VIN it is bound to (a dismantler scraps vehicles,
+    # not codes: naming a code alone must not take a pack over).
+    needs_bound_vehicle: bool = False
     binds: bool = False
     unbinds: bool = False
 
@@ -106,6 +114,7 @@ TRANSITIONS: dict[str, Transition] = {
         reporter_must_hold=False,
         new_holder="reporter",
         needs_document=True,
+        needs_bound_vehicle=True,
     ),
     "dismantle": _t({S_SCRAPPED}, S_DISMANTLED, {"dismantler"}, unbinds=True),
     "handover": _t(
@@ -129,8 +138,22 @@ TRANSITIONS: dict[str, Transition] = {
 }
 
 
+RECEIPT_KINDS = frozenset({"receipt_confirm", "receipt_dispute"})
+# A receipt reported before its handover: the pack must be where a handover starts from.
+RECEIPT_FIRST_SOURCES = TRANSITIONS["handover"].sources
+
+
 @dataclass(frozen=True)
 class Refusal:
+    code: str
+    message: str
+    field: str = ""
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A recorded event that enforcement will examine, said to the reporter beside success."""
+
     code: str
     message: str
     field: str = ""
@@ -149,6 +172,13 @@ class PackFacts:
     has_outlet: bool = False
     has_document: bool = False
     open_handover_receiver_is_reporter: bool | None = None  # None: no open handover
+    reporter_owns_outlet: bool = False
+    counterparty_is_holder: bool = False
+    # The VIN named is the one the pack is bound to now (the service always says).
+    vin_is_bound: bool = True
+    # A receipt reported first awaits this reporter's handover: does the counterparty named
+    # now match its receiver? None: no receipt awaits the reporter's handover of this pack.
+    receipt_first_receiver_is_counterparty: bool | None = None
     extra: dict = field(default_factory=dict)
 
 
@@ -162,13 +192,53 @@ def refusal_for(kind: str, facts: PackFacts) -> Refusal | None:
     rule = TRANSITIONS.get(kind)
     if rule is None:
         return Refusal("event.kind", _("未知的事件类型。"), "kind")
+    if kind in RECEIPT_KINDS:
+        return _receipt_refusal(kind, rule, facts)
+    if kind == "handover" and facts.receipt_first_receiver_is_counterparty is not None:
+        return _reconciling_handover_refusal(rule, facts)
     if facts.state not in rule.sources:
-        return Refusal("event.state", _("电池当前状态不允许该事件。"), "kind")
+        return _state_refusal()
     if rule.roles and not (facts.reporter_roles & rule.roles):
-        return Refusal("event.role", _("上报企业不具备该事件所需的企业类型。"), "kind")
+        return _role_refusal()
     if rule.reporter_must_hold and not facts.reporter_is_holder:
         return Refusal("event.not_holder", _("只有电池当前持有企业可以上报该事件。"), "code")
-    return _requirement_refusal(rule, facts) or _handover_refusal(kind, facts)
+    return _requirement_refusal(rule, facts) or _counterparty_refusal(kind, facts)
+
+
+def proof_refusal(kind: str, facts: PackFacts) -> Refusal | None:
+    """Return why a reporter has not shown it knows a pack it cannot read, or None.
+
+    Kinds that a non-holder may report on a pack it has no access to must carry proof of a
+    real relation to the pack: a scrap names the VIN the pack is bound to; a receipt names
+    the open handover's receiver (the reporter), or, reported first, the pack's holder as
+    the giver while the pack is where a handover starts. The service answers a failed
+    proof exactly as it answers an unknown code, so the registry is no oracle.
+    """
+    if kind == "scrap_vehicle" and not (facts.has_vehicle and facts.vin_is_bound):
+        return _vehicle_refusal(facts)
+    if kind in RECEIPT_KINDS:
+        return _receipt_refusal(kind, TRANSITIONS[kind], facts)
+    return None
+
+
+def _state_refusal() -> Refusal:
+    return Refusal("event.state", _("电池当前状态不允许该事件。"), "kind")
+
+
+def _role_refusal() -> Refusal:
+    return Refusal("event.role", _("上报企业不具备该事件所需的企业类型。"), "kind")
+
+
+def _vehicle_refusal(facts: PackFacts) -> Refusal | None:
+    if not facts.has_vehicle:
+        return Refusal("event.vehicle_required", _("必须填写车辆识别代号（VIN）。"), "vin")
+    if not facts.vin_is_bound:
+        return Refusal(
+            "event.vehicle_mismatch",
+            _("该电池当前未绑定在所填车辆上：只能通过电池所绑定车辆的识别代号（VIN）上报报废。"),
+            "vin",
+        )
+    return None
 
 
 def _requirement_refusal(rule: Transition, facts: PackFacts) -> Refusal | None:
@@ -180,6 +250,8 @@ def _requirement_refusal(rule: Transition, facts: PackFacts) -> Refusal | None:
         )
     if rule.needs_vehicle and not facts.has_vehicle:
         return Refusal("event.vehicle_required", _("必须填写车辆识别代号（VIN）。"), "vin")
+    if rule.needs_bound_vehicle and (refusal := _vehicle_refusal(facts)):
+        return refusal
     if rule.needs_outlet and not facts.has_outlet:
         return Refusal("event.outlet_required", _("必须选择回收服务网点。"), "outlet")
     if rule.needs_document and not facts.has_document:
@@ -189,27 +261,139 @@ def _requirement_refusal(rule: Transition, facts: PackFacts) -> Refusal | None:
     return None
 
 
-def _handover_refusal(kind: str, facts: PackFacts) -> Refusal | None:
-    if kind == "handover" and not receiver_is_qualified(
-        facts.counterparty_roles or frozenset(), facts.counterparty_owns_outlet
-    ):
-        return Refusal(
-            "event.receiver_unqualified",
-            _("接收方不是综合利用企业或生产企业的回收服务网点，不得移交。"),
-            "counterparty_uscc",
-        )
+def _counterparty_refusal(kind: str, facts: PackFacts) -> Refusal | None:
+    # A handover to an unqualified receiver is no longer refused: it happened, it is
+    # recorded, and `notices_for` says it will be examined.
     if kind == "deliver" and not (facts.counterparty_roles or frozenset()) & VEHICLE_MAKERS:
         return Refusal(
             "event.counterparty_role",
             _("交付对象必须是汽车生产企业或进口商。"),
             "counterparty_uscc",
         )
-    if kind in {"receipt_confirm", "receipt_dispute"}:
-        if facts.open_handover_receiver_is_reporter is None:
-            return Refusal("event.no_open_handover", _("没有待确认的移交记录。"), "code")
+    return None
+
+
+def _receipt_refusal(kind: str, rule: Transition, facts: PackFacts) -> Refusal | None:
+    if facts.open_handover_receiver_is_reporter is not None:
+        if facts.state not in rule.sources:
+            return _state_refusal()
         if not facts.open_handover_receiver_is_reporter:
             return Refusal("event.not_receiver", _("只有移交的接收方可以确认或提出异议。"), "code")
+        return None  # the named receiver, whatever its roles: it really got the pack
+    return _receipt_first_refusal(kind, rule, facts)
+
+
+def _receipt_first_refusal(kind: str, rule: Transition, facts: PackFacts) -> Refusal | None:
+    """A receipt reported before the giver's handover (the pair is closed when it comes)."""
+    if kind != "receipt_confirm":
+        return _no_open_handover()
+    if not facts.reporter_roles & rule.roles:
+        return _role_refusal()
+    if facts.counterparty_roles is None:
+        return Refusal(
+            "event.counterparty_required",
+            _("没有待确认的移交记录：先行确认接收时，必须填写移交方（对方企业）统一社会信用代码。"),
+            "counterparty_uscc",
+        )
+    if facts.state not in RECEIPT_FIRST_SOURCES:  # nothing a giver could have handed over
+        return _no_open_handover()
+    if facts.reporter_is_holder:
+        return Refusal("event.already_holder", _("本企业已是该电池的当前持有企业。"), "code")
+    if not facts.counterparty_is_holder:
+        return Refusal(
+            "event.giver_not_holder",
+            _("所填移交方不是该电池的当前持有企业：请核对移交方统一社会信用代码。"),
+            "counterparty_uscc",
+        )
     return None
+
+
+def _no_open_handover() -> Refusal:
+    return Refusal("event.no_open_handover", _("没有待确认的移交记录。"), "code")
+
+
+def _reconciling_handover_refusal(rule: Transition, facts: PackFacts) -> Refusal | None:
+    """The giver's handover after its receiver already reported the receipt."""
+    if facts.state in TERMINAL:
+        return _state_refusal()
+    if refusal := _requirement_refusal(rule, facts):
+        return refusal
+    if not facts.receipt_first_receiver_is_counterparty:
+        return Refusal(
+            "event.received_by_other",
+            _(
+                "该电池已由另一企业上报从本企业接收，移交对象应为该企业，不能移交给所填企业。"
+                "请核对对方企业统一社会信用代码。"
+            ),
+            "counterparty_uscc",
+        )
+    return None
+
+
+def notices_for(kind: str, facts: PackFacts) -> list[Notice]:
+    """Return what enforcement will examine in an event that may be recorded."""
+    notices = []
+    if kind == "handover" and not receiver_is_qualified(
+        facts.counterparty_roles or frozenset(), facts.counterparty_owns_outlet
+    ):
+        notices.append(
+            Notice(
+                "event.receiver_unqualified",
+                _("接收方不是综合利用企业或生产企业的回收服务网点：移交已记录，将由监管部门审查。"),
+                "counterparty_uscc",
+            )
+        )
+    if kind in RECEIPT_KINDS and not receiver_is_qualified(
+        facts.reporter_roles, facts.reporter_owns_outlet
+    ):
+        notices.append(
+            Notice(
+                "event.receiver_unqualified",
+                _(
+                    "本企业不是综合利用企业，也未运营回收服务网点，不具备接收资格："
+                    "已记录，将由监管部门审查。"
+                ),
+            )
+        )
+    if kind == "receipt_confirm" and facts.open_handover_receiver_is_reporter is None:
+        notices.append(
+            Notice(
+                "event.receipt_before_handover",
+                _(
+                    "移交方尚未上报该移交：接收已先行记录，移交方上报后自动核对；"
+                    "移交方逾期未上报的，将由监管部门审查。"
+                ),
+                "counterparty_uscc",
+            )
+        )
+    return notices
+
+
+# 车电一体报废 (Order No. 73): a scrapped NEV handed in without its power battery is an
+# incomplete vehicle; battery-swap models are exempt (their pack belongs to the swap pool).
+SCRAP_ARRIVED, SCRAP_PARTIAL, SCRAP_MISSING, SCRAP_SWAP_POOL = (
+    "arrived",
+    "partial",
+    "missing",
+    "swap_pool",
+)
+
+
+def scrap_pack_status(
+    *, vehicle_known: bool, bound: int, arrived: int, swap: bool, missing_declared: bool
+) -> str:
+    """Return how a scrapped vehicle's packs came with it: arrived, partial, missing, swap_pool.
+
+    `swap` is a swap model (registered as one, or declared); for a VIN the registry does
+    not know, the dismantler's declaration is all there is.
+    """
+    if not vehicle_known:
+        if swap:
+            return SCRAP_SWAP_POOL
+        return SCRAP_MISSING if missing_declared else SCRAP_ARRIVED
+    if arrived == 0:
+        return SCRAP_SWAP_POOL if swap else SCRAP_MISSING
+    return SCRAP_ARRIVED if arrived >= bound else SCRAP_PARTIAL
 
 
 # Order No. 73 bans reuse of used power batteries in prohibited fields such as e-bikes.

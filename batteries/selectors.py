@@ -12,6 +12,8 @@ from batteries.models import (
     EventKind,
     Handover,
     LifecycleEvent,
+    ScrappedVehicle,
+    ScrappedVehiclePack,
     State,
     Vehicle,
     VehicleBinding,
@@ -112,7 +114,14 @@ def pack_event_kinds(*, battery: Battery | None, enterprise: Enterprise) -> list
             for kind, rule in rules.TRANSITIONS.items()
             if not rule.reporter_must_hold and (not rule.roles or roles & rule.roles)
         ]
-    handover = battery.handovers.filter(status=Handover.Status.OPEN).first()
+    pending = {
+        h.status: h
+        for h in battery.handovers.filter(
+            status__in=[Handover.Status.OPEN, Handover.Status.AWAITING_GIVER]
+        )
+    }
+    handover = pending.get(Handover.Status.OPEN)
+    awaiting = pending.get(Handover.Status.AWAITING_GIVER)
     facts = rules.PackFacts(
         state=battery.state,
         reporter_roles=roles,
@@ -124,6 +133,12 @@ def pack_event_kinds(*, battery: Battery | None, enterprise: Enterprise) -> list
         has_document=True,
         open_handover_receiver_is_reporter=(
             None if handover is None else handover.receiver_id == enterprise.pk
+        ),
+        # As if the user names the right parties: the holder as giver of a receipt reported
+        # first, the receiver that already reported the receipt of the giver's handover.
+        counterparty_is_holder=True,
+        receipt_first_receiver_is_counterparty=(
+            True if awaiting is not None and awaiting.giver_id == enterprise.pk else None
         ),
     )
     kinds = [kind for kind in rules.TRANSITIONS if rules.refusal_for(kind, facts) is None]
@@ -218,6 +233,29 @@ def vehicle_list(*, user) -> QuerySet[Vehicle]:
         else Q(producer_id=scope.enterprise_id)
     )
     return Vehicle.objects.filter(made | Q(pk__in=bound))
+
+
+def scrap_list(*, user) -> QuerySet[ScrappedVehicle]:
+    """Return the scrapped-vehicle records the user may see, newest first.
+
+    A dismantler sees the records it reported; a provincial regulator those of the
+    dismantlers of its province; a national regulator all.
+    """
+    return (
+        ScrappedVehicle.objects.scoped_for(user)
+        .select_related("dismantler", "vehicle")
+        .order_by("-pk")
+    )
+
+
+def scrap_get(*, user, certificate_no: str) -> ScrappedVehicle:
+    """Return one visible record by certificate; raise ScrappedVehicle.DoesNotExist otherwise."""
+    return scrap_list(user=user).get(certificate_no=certificate_no.strip())
+
+
+def scrap_packs(*, record: ScrappedVehicle) -> QuerySet[ScrappedVehiclePack]:
+    """Return a record's packs (arrived first) with their scrap events."""
+    return record.packs.select_related("battery", "event").order_by("-arrived", "battery__code")
 
 
 # The public tier (EU battery passport style): a broad status, never holders or events.

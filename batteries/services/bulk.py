@@ -13,7 +13,15 @@ from django.db import DEFAULT_DB_ALIAS, connection
 from django.db.models import Model
 from django.db.models.base import ModelState
 
-from batteries.models import Battery, Handover, LifecycleEvent, Vehicle, VehicleBinding
+from batteries.models import (
+    Battery,
+    Handover,
+    LifecycleEvent,
+    ScrappedVehicle,
+    ScrappedVehiclePack,
+    Vehicle,
+    VehicleBinding,
+)
 from batteries.sql import array_literal
 
 _COLUMNS = (
@@ -163,6 +171,34 @@ def handovers_copy(handovers: list[Handover]) -> None:
     _copy(Handover, handovers, _HANDOVER_COLUMNS, _handover_row)
 
 
+def scrap_records_copy(records: list[ScrappedVehicle]) -> None:
+    """Insert scrapped-vehicle records and give each its primary key."""
+    _copy(ScrappedVehicle, records, _SCRAP_COLUMNS, _scrap_row)
+
+
+def scrap_packs_copy(rows: list[ScrappedVehiclePack]) -> None:
+    """Insert the packs of scrapped-vehicle records (their records and events are saved)."""
+    _copy(ScrappedVehiclePack, rows, _SCRAP_PACK_COLUMNS, _scrap_pack_row)
+
+
+_SCRAP_COLUMNS = (
+    "id", "certificate_no", "vin", "vehicle_id", "dismantler_id", "scrapped_at", "pack_status",
+    "note", "channel", "import_batch_id", "reported_at", "reported_by_id",
+)  # fmt: skip
+_SCRAP_PACK_COLUMNS = ("id", "record_id", "battery_id", "arrived", "event_id")
+
+
+def _scrap_row(r: ScrappedVehicle) -> tuple:
+    return (
+        r.pk, r.certificate_no, r.vin, _pk(r.vehicle), r.dismantler_id, r.scrapped_at,
+        r.pack_status, r.note, r.channel, r.import_batch_id, r.reported_at, r.reported_by_id,
+    )  # fmt: skip
+
+
+def _scrap_pack_row(p: ScrappedVehiclePack) -> tuple:
+    return p.pk, p.record.pk, p.battery_id, p.arrived, _pk(p.event)
+
+
 _VEHICLE_COLUMNS = ("id", "vin", "producer_id", "model_name", "is_swap_model", "created_at")
 _BINDING_COLUMNS = (
     "id", "battery_id", "vehicle_id", "bound_at", "unbound_at", "bound_by_id", "unbound_by_id",
@@ -187,7 +223,7 @@ def _binding_row(b: VehicleBinding) -> tuple:
 
 def _handover_row(h: Handover) -> tuple:
     return (
-        h.pk, h.battery.pk, h.giver_id, h.receiver_id, h.handover_event.pk,
+        h.pk, h.battery.pk, h.giver_id, h.receiver_id, _pk(h.handover_event),
         _pk(h.resolution_event), h.state_before, h.status, h.handed_over_at, h.resolved_at,
     )  # fmt: skip
 

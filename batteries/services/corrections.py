@@ -90,9 +90,33 @@ def _undo_relations(event, correction, battery, now) -> None:
             battery=battery, vehicle=closed.vehicle, bound_at=now, bound_by=correction
         )
         battery.vehicle = closed.vehicle
-    Handover.objects.filter(handover_event=event).update(
-        status=Handover.Status.VOIDED, resolved_at=now
+    _undo_handovers(event, now)
+
+
+def _undo_handovers(event, now) -> None:
+    """Undo what the voided event did to a handover pair.
+
+    A handover that closed a receipt reported first reopens that receipt's wait for the
+    giver; any other handover is voided with its pair. A receipt reported first voids its
+    waiting pair; a receipt or dispute of an open handover reopens it.
+    """
+    reconciled = (
+        Handover.objects.filter(handover_event=event, resolution_event__seq__lt=event.seq)
+        .select_related("resolution_event")
+        .first()
     )
-    Handover.objects.filter(resolution_event=event).update(
+    if reconciled is not None:
+        reconciled.status = Handover.Status.AWAITING_GIVER
+        reconciled.handover_event = None
+        reconciled.handed_over_at = reconciled.resolution_event.occurred_at
+        reconciled.save(update_fields=["status", "handover_event", "handed_over_at"])
+    else:
+        Handover.objects.filter(handover_event=event).update(
+            status=Handover.Status.VOIDED, resolved_at=now
+        )
+    Handover.objects.filter(resolution_event=event, status=Handover.Status.AWAITING_GIVER).update(
+        status=Handover.Status.VOIDED
+    )
+    Handover.objects.filter(resolution_event=event).exclude(status=Handover.Status.VOIDED).update(
         status=Handover.Status.OPEN, resolution_event=None, resolved_at=None
     )

@@ -3,6 +3,10 @@
 `events_record` takes a batch (a web form is a batch of one), locks the packs it touches,
 checks every item against the state machine in rules.py, and writes all events, pack
 states, bindings and handovers with a constant number of SQL statements per batch.
+
+What is impossible or unauthorised is refused (an `ItemError`); what really happened but
+is a suspected violation, or arrives out of order, is recorded and comes back as an
+`ItemWarning` beside the success, for the reporter to know that it will be examined.
 """
 
 from dataclasses import dataclass, field
@@ -13,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from batteries import rules
-from batteries.models import Battery, LifecycleEvent
+from batteries.models import Battery, Handover, LifecycleEvent
 from batteries.services.access import access_grant, event_parties
 from batteries.services.bulk import batteries_copy, events_copy, fast_factory, rows_update
 from batteries.services.chain import event_payload
@@ -54,14 +58,40 @@ class ItemError:
         }
 
 
+@dataclass(frozen=True)
+class ItemWarning:
+    """Something recorded that enforcement will examine (same shape as ItemError)."""
+
+    index: int | None
+    field: str
+    code: str
+    message: str
+
+    def as_dict(self) -> dict:
+        return {
+            "index": self.index,
+            "field": self.field,
+            "code": self.code,
+            "message": str(self.message),
+        }
+
+
 @dataclass
 class RecordResult:
     events: list[LifecycleEvent]
     errors: list[ItemError]
+    warnings: list[ItemWarning] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+
+def unknown_code(index: int | None, code: str) -> ItemError:
+    """Return the answer for a code the registry does not know (or will not confirm)."""
+    return ItemError(
+        index, "code", "event.unknown_code", _("电池编码未登记：%(code)s") % {"code": code}
+    )
 
 
 def events_record(
@@ -99,7 +129,7 @@ def events_record(
         if errors and all_or_nothing:
             return RecordResult([], errors)
         writer.flush()
-    return RecordResult(writer.events, errors)
+    return RecordResult(writer.events, errors, writer.warnings)
 
 
 def reporter_refusal(reporter: Enterprise) -> tuple[str, str] | None:
@@ -116,6 +146,7 @@ class _BatchWriter:
         self.ctx, self.reporter, self.user = ctx, reporter, user
         self.channel, self.import_batch, self.now = channel, import_batch, now
         self.events: list[LifecycleEvent] = []
+        self.warnings: list[ItemWarning] = []
         self.touched: dict[int, Battery] = {}
         self.recoded: list[tuple[Battery, LifecycleEvent]] = []
         # (enterprise, pack) pairs that already have an access row: the holder each pack had
@@ -135,49 +166,70 @@ class _BatchWriter:
     def add(self, index: int, item: EventInput) -> list[ItemError]:
         battery = self.ctx.batteries.get(item.code)
         if battery is None:
-            return [
-                ItemError(
-                    index,
-                    "code",
-                    "event.unknown_code",
-                    _("电池编码未登记：%(code)s") % {"code": item.code},
-                )
-            ]
-        problem = self._time_problem(battery, item)
+            return [unknown_code(index, item.code)]
+        facts = self.ctx.facts(battery, item)
+        # A pack the reporter cannot read: without proof of a real relation to it, the
+        # answer is the unknown-code answer, before anything else could tell them apart.
+        if not self.ctx.can_read(battery) and rules.proof_refusal(item.kind, facts):
+            return [unknown_code(index, item.code)]
+        reconciled = self.ctx.reconciled_by(battery, item)
+        problem = self._time_problem(battery, item, self.ctx.awaiting_reporter(battery, item))
         if problem:
             return [ItemError(index, "occurred_at", *problem)]
         lookup_errors = self.ctx.lookup_errors(item)
         if lookup_errors:
             return [ItemError(index, f, c, m) for f, c, m in lookup_errors]
-        refusal = rules.refusal_for(item.kind, self.ctx.facts(battery, item))
+        refusal = rules.refusal_for(item.kind, facts)
         if refusal:
             return [ItemError(index, refusal.field, refusal.code, refusal.message)]
+        if item.kind == "scrap_vehicle":
+            problem = self.ctx.scrap.problem(item, self.reporter)
+            if problem:
+                return [ItemError(index, *problem)]
         if item.kind == "repurpose":
             problem = repurpose_problem(item, taken=self.ctx.taken_codes, now=self.now)
             if problem:
                 return [ItemError(index, *problem)]
             item.details = repurpose_details(item.details)
             self.ctx.taken_codes.add(item.details["new_code"])
-        self._apply(battery, item)
+        self._apply(battery, item, reconciled)
+        self.warnings += [
+            ItemWarning(index, notice.field, notice.code, notice.message)
+            for notice in rules.notices_for(item.kind, facts)
+        ]
         return []
 
-    def _time_problem(self, battery: Battery, item: EventInput) -> tuple[str, str] | None:
+    def _time_problem(
+        self, battery: Battery, item: EventInput, awaiting: Handover | None
+    ) -> tuple[str, str] | None:
         if timezone.is_naive(item.occurred_at):
             return "event.time_naive", _("发生时间必须带时区。")
         if item.occurred_at > self.now + CLOCK_SKEW:
             return "event.time_future", _("发生时间不能晚于当前时间。")
-        if battery.last_occurred_at and item.occurred_at < battery.last_occurred_at:
+        # The giver's handover for a receipt reported first may be dated before that
+        # receipt, not before the pack's event that preceded it.
+        floor = awaiting.floor if awaiting is not None else battery.last_occurred_at
+        if floor and item.occurred_at < floor:
+            if awaiting is not None:
+                return "event.time_order", _(
+                    "发生时间早于接收方先行确认接收之前该电池的上一事件的发生时间。"
+                )
             return "event.time_order", _("发生时间早于该电池上一事件的发生时间。")
         return None
 
-    def _apply(self, battery: Battery, item: EventInput) -> None:
+    def _apply(self, battery: Battery, item: EventInput, reconciled: Handover | None) -> None:
         rule = rules.TRANSITIONS[item.kind]
         counterparty = self.ctx.counterparty(item)
         vehicle = self.ctx.vehicle_for(item, self.reporter) if rule.needs_vehicle else None
         state_before = battery.state
-        state_after, holder = self._outcome(battery, item, rule, counterparty)
-        # An event that unbinds names the vehicle the pack leaves.
-        named_vehicle = vehicle or (battery.vehicle if rule.unbinds else None)
+        if reconciled is not None:  # the pack is already with the receiver: it stays there
+            state_after, holder = battery.state, battery.holder
+        else:
+            state_after, holder = self._outcome(battery, item, rule, counterparty)
+        # An event that unbinds names the vehicle the pack leaves; a scrap, the vehicle
+        # scrapped (the one the pack is bound to).
+        leaves = rule.unbinds or rule.needs_bound_vehicle
+        named_vehicle = vehicle or (battery.vehicle if leaves else None)
         event = self._new_event(
             battery=battery,
             seq=battery.last_seq + 1,
@@ -206,7 +258,7 @@ class _BatchWriter:
             battery.last_hash,
         )
         self._advance(battery, event)
-        self._side_effects(battery, event, rule, state_before, vehicle)
+        self._side_effects(battery, event, rule, state_before, vehicle, reconciled)
 
     def _outcome(self, battery, item, rule, counterparty) -> tuple[str, Enterprise]:
         holder = battery.holder
@@ -230,18 +282,25 @@ class _BatchWriter:
         battery.updated_at = self.now
         self.events.append(event)
         self.touched[battery.pk] = battery
+        self.ctx.readable.add(battery.pk)  # the reporter is now party to the pack
 
-    def _side_effects(self, battery, event, rule, state_before, vehicle) -> None:
+    def _side_effects(self, battery, event, rule, state_before, vehicle, reconciled) -> None:
         if rule.unbinds:
             self.ctx.binding_close(battery, event, self.now)
             battery.vehicle = None
         if rule.binds:
             self.ctx.binding_open(battery, vehicle, event)
             battery.vehicle = vehicle
-        if event.kind == "handover":
+        if event.kind == "handover" and reconciled is not None:
+            self.ctx.handover_reconcile(battery, event)
+        elif event.kind == "handover":
             self.ctx.handover_open(battery, event, state_before)
-        elif event.kind in {"receipt_confirm", "receipt_dispute"}:
+        elif event.kind in rules.RECEIPT_KINDS and battery.pk in self.ctx.open_handovers:
             self.ctx.handover_resolve(battery, event, self.now)
+        elif event.kind == "receipt_confirm":
+            self.ctx.handover_receipt_first(battery, event, state_before)
+        elif event.kind == "scrap_vehicle":
+            self.ctx.scrap.attach(battery, event, now=self.now)
         elif event.kind == "repurpose":
             self.recoded.append(
                 repurposed_unit(
@@ -265,6 +324,8 @@ class _BatchWriter:
             parties |= event_parties(first for _, first in self.recoded)
         access_grant(parties)
         self.ctx.flush_relations()
+        if self.ctx.scrap is not None:
+            self.ctx.scrap.flush()
         _batteries_update(list(self.touched.values()))
 
 

@@ -3,11 +3,19 @@
 from dataclasses import dataclass, field
 
 from django.db import connection
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from batteries import rules
-from batteries.models import Battery, Handover, Vehicle, VehicleBinding
+from batteries.models import (
+    Battery,
+    BatteryAccess,
+    Handover,
+    LifecycleEvent,
+    Vehicle,
+    VehicleBinding,
+)
 from batteries.services.bulk import (
     bindings_copy,
     fast_factory,
@@ -16,13 +24,20 @@ from batteries.services.bulk import (
     rows_update,
     vehicles_copy,
 )
+from batteries.services.certificates import ScrapLinks
 from batteries.sql import epoch_micros, from_epoch_micros
 from common.identifiers import normalize_uscc, normalize_vin, validate_vin
 from enterprises.models import Enterprise, Outlet
 
 # The kinds of event that read a pack's open handover, or open or close its binding.
-RESOLVING_KINDS = frozenset({"receipt_confirm", "receipt_dispute"})
+RESOLVING_KINDS = rules.RECEIPT_KINDS
 BINDING_KINDS = frozenset(k for k, rule in rules.TRANSITIONS.items() if rule.binds or rule.unbinds)
+# Kinds a non-holder may report on a pack it cannot read, with proof (rules.proof_refusal):
+# whether the reporter can read the pack is loaded only for them.
+PROOF_KINDS = RESOLVING_KINDS | {"scrap_vehicle"}
+# Whether a party may receive depends on its outlets: the counterparty of a handover, the
+# reporter of a receipt.
+QUALIFYING_KINDS = RESOLVING_KINDS | {"handover"}
 
 
 def _outlet_owners(active, enterprises) -> set[int]:
@@ -42,11 +57,17 @@ class BatchContext:
     vehicles: dict[str, Vehicle]
     open_handovers: dict[int, Handover]
     open_bindings: dict[int, VehicleBinding]
+    # Receipts reported before their handover, by pack; each with `floor`, the time of the
+    # pack's event before the receipt (the earliest the giver's handover may be dated).
+    awaiting_giver: dict[int, Handover] = field(default_factory=dict)
+    readable: set[int] = field(default_factory=set)
+    scrap: ScrapLinks | None = None
     new_vehicles: dict[str, Vehicle] = field(default_factory=dict)
     new_bindings: list[VehicleBinding] = field(default_factory=list)
     new_handovers: list[Handover] = field(default_factory=list)
     dirty_bindings: list[VehicleBinding] = field(default_factory=list)
     dirty_handovers: list[Handover] = field(default_factory=list)
+    reconciled_handovers: list[Handover] = field(default_factory=list)
     taken_codes: set[str] = field(default_factory=set)
 
     @classmethod
@@ -59,7 +80,11 @@ class BatchContext:
         active = Outlet.objects.filter(status=Outlet.Status.ACTIVE)
         # Only what the batch's kinds of event consult is loaded: a batch of deliveries
         # needs no outlets, handovers or bindings (four queries fewer for a single event).
-        owners = _outlet_owners(active, enterprises.values()) if "handover" in kinds else set()
+        owners = (
+            _outlet_owners(active, [*enterprises.values(), reporter])
+            if kinds & QUALIFYING_KINDS
+            else set()
+        )
         outlet_ids = {i.outlet_id for i in items if i.outlet_id}
         vins = {normalize_vin(i.vin) for i in items if i.vin}
         pks = [b.pk for b in batteries.values()]
@@ -91,6 +116,13 @@ class BatchContext:
                     battery_id__any=pks if kinds & BINDING_KINDS else [], unbound_at__isnull=True
                 )
             },
+            awaiting_giver=_awaiting_giver(pks if "handover" in kinds else []),
+            readable=set(
+                BatteryAccess.objects.filter(
+                    enterprise_id=reporter.pk, battery_id__any=pks if kinds & PROOF_KINDS else []
+                ).values_list("battery_id", flat=True)
+            ),
+            scrap=ScrapLinks.load(items) if "scrap_vehicle" in kinds else None,
         )
 
     # --- reading ------------------------------------------------------------------------
@@ -105,6 +137,25 @@ class BatchContext:
         if not item.counterparty_uscc:
             return None
         return self.enterprises.get(normalize_uscc(item.counterparty_uscc))
+
+    def can_read(self, battery: Battery) -> bool:
+        """Return True if the reporter was ever party to the pack (or is in this batch)."""
+        return battery.pk in self.readable or battery.holder_id == self.reporter.pk
+
+    def awaiting_reporter(self, battery: Battery, item) -> Handover | None:
+        """Return the receipt reported first that awaits this handover item's reporter."""
+        if item.kind != "handover":
+            return None
+        handover = self.awaiting_giver.get(battery.pk)
+        return handover if handover is not None and handover.giver_id == self.reporter.pk else None
+
+    def reconciled_by(self, battery: Battery, item) -> Handover | None:
+        """Return the receipt-first row that this handover item closes, if it is one."""
+        handover = self.awaiting_reporter(battery, item)
+        counterparty = self.counterparty(item)
+        if handover is None or counterparty is None:
+            return None
+        return handover if handover.receiver_id == counterparty.pk else None
 
     def lookup_errors(self, item) -> list[tuple[str, str, str]]:
         """Return (field, code, message) for references that do not resolve."""
@@ -130,7 +181,9 @@ class BatchContext:
         if item.vin:
             vin = normalize_vin(item.vin)
             errors += [("vin", e.code, e.message) for e in validate_vin(vin)]
-            if not errors and vin not in self.vehicles and not self._may_create_vehicle(item):
+            # A scrap names the VIN the pack is bound to: the binding check decides.
+            known = vin in self.vehicles or item.kind == "scrap_vehicle"
+            if not errors and not known and not self._may_create_vehicle(item):
                 errors.append(
                     ("vin", "event.vehicle_unknown", _("车辆未登记：%(vin)s") % {"vin": vin})
                 )
@@ -143,6 +196,8 @@ class BatchContext:
     def facts(self, battery: Battery, item) -> rules.PackFacts:
         counterparty = self.counterparty(item)
         handover = self.open_handovers.get(battery.pk)
+        awaiting = self.awaiting_reporter(battery, item)
+        vin = normalize_vin(item.vin) if item.vin else ""
         return rules.PackFacts(
             state=battery.state,
             reporter_roles=self.reporter_roles,
@@ -154,6 +209,14 @@ class BatchContext:
             has_document=bool(item.document_ref.strip()),
             open_handover_receiver_is_reporter=(
                 None if handover is None else handover.receiver_id == self.reporter.pk
+            ),
+            reporter_owns_outlet=self.reporter.pk in self.outlet_owners,
+            counterparty_is_holder=bool(counterparty and counterparty.pk == battery.holder_id),
+            vin_is_bound=bool(vin and battery.vehicle is not None and battery.vehicle.vin == vin),
+            receipt_first_receiver_is_counterparty=(
+                None
+                if awaiting is None
+                else bool(counterparty and awaiting.receiver_id == counterparty.pk)
             ),
         )
 
@@ -211,6 +274,32 @@ class BatchContext:
         self.open_handovers[battery.pk] = handover
         self.new_handovers.append(handover)
 
+    def handover_receipt_first(self, battery, event, state_before) -> None:
+        """Open the pair from the receiver's side: it awaits the giver's handover report."""
+        handover = fast_instance(
+            Handover,
+            battery=battery,
+            giver=event.counterparty,
+            receiver=event.reporter,
+            handover_event=None,
+            resolution_event=event,
+            state_before=state_before,
+            status=Handover.Status.AWAITING_GIVER,
+            handed_over_at=event.occurred_at,  # provisionally, until the giver reports
+            resolved_at=event.occurred_at,
+        )
+        handover.floor = None
+        self.awaiting_giver[battery.pk] = handover
+        self.new_handovers.append(handover)
+
+    def handover_reconcile(self, battery, event) -> None:
+        """Close a receipt-first pair with the giver's handover report."""
+        handover = self.awaiting_giver.pop(battery.pk)
+        handover.status = Handover.Status.CONFIRMED
+        handover.handover_event, handover.handed_over_at = event, event.occurred_at
+        if handover.pk:
+            self.reconciled_handovers.append(handover)
+
     def handover_resolve(self, battery, event, now) -> None:
         handover = self.open_handovers.pop(battery.pk)
         confirmed = event.kind == "receipt_confirm"
@@ -240,7 +329,26 @@ class BatchContext:
             {"status": "varchar", "resolution_event_id": "bigint", "resolved_at": "timestamptz"},
             [(h.pk, h.status, h.resolution_event.pk, h.resolved_at) for h in self.dirty_handovers],
         )
+        rows_update(
+            "batteries_handover",
+            {"status": "varchar", "handover_event_id": "bigint", "handed_over_at": "timestamptz"},
+            [
+                (h.pk, h.status, h.handover_event.pk, h.handed_over_at)
+                for h in self.reconciled_handovers
+            ],
+        )
         handovers_copy(self.new_handovers)
+
+
+def _awaiting_giver(pks: list[int]) -> dict[int, Handover]:
+    """Load the receipts reported first of these packs, with the time before each receipt."""
+    before_receipt = LifecycleEvent.objects.filter(
+        battery_id=OuterRef("battery_id"), seq=OuterRef("resolution_event__seq") - 1
+    ).values("occurred_at")
+    rows = Handover.objects.filter(
+        battery_id__any=pks, status=Handover.Status.AWAITING_GIVER
+    ).annotate(floor=Subquery(before_receipt))
+    return {h.battery_id: h for h in rows}
 
 
 _LOCK_PACKS = f"""

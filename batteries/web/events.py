@@ -71,7 +71,14 @@ def _record(request, form: EventForm, battery: Battery | None):
         return None
     event = result.events[0]
     messages.success(request, _("已上报“%(kind)s”事件。") % {"kind": kind_label(event.kind)})
+    warn_recorded(request, result.warnings)
     return redirect("batteries:pack_detail", code=event.battery.code)
+
+
+def warn_recorded(request, warnings) -> None:
+    """Say beside the success what was recorded but will be examined by the regulator."""
+    for warning in warnings:
+        messages.warning(request, _("提示：%(message)s") % {"message": warning.message})
 
 
 @require_http_methods(["GET", "POST"])
@@ -176,4 +183,5 @@ def handover_resolve(request, pk: int, action: str):
         else _("已对电池 %(code)s 的移交提出异议，电池退回移交方。")
     )
     messages.success(request, done % {"code": handover.battery.code})
+    warn_recorded(request, result.warnings)
     return redirect(reverse("batteries:handover_inbox"))

@@ -83,10 +83,11 @@ def test_a_holder_made_earlier_in_the_same_batch_still_gets_its_access_row(produ
     maker = enterprise_create(name="乙汽车", division="440307", roles=["vehicle_producer"])
     dismantler = enterprise_create(name="丙拆解", division="320506", roles=["dismantler"])
     pack = pack_create(producer)
+    vin = make_vin("LDC12345", "R0000009")
     steps = [
         ("produce", producer, {}),
         ("deliver", producer, {"counterparty_uscc": maker.uscc}),
-        ("install", maker, {"vin": make_vin("LDC12345", "R0000009")}),
+        ("install", maker, {"vin": vin}),
         ("sell", maker, {}),
     ]
     for minute, (kind, reporter, fields) in enumerate(steps):
@@ -94,7 +95,9 @@ def test_a_holder_made_earlier_in_the_same_batch_still_gets_its_access_row(produ
     at = timezone.now() - dt.timedelta(minutes=30)
     # One batch: the dismantler becomes the holder with its first event, then reports again.
     items = [
-        EventInput(code=pack.code, kind="scrap_vehicle", occurred_at=at, document_ref="BF-1"),
+        EventInput(
+            code=pack.code, kind="scrap_vehicle", occurred_at=at, vin=vin, document_ref="BF-1"
+        ),
         EventInput(code=pack.code, kind="dismantle", occurred_at=at + dt.timedelta(minutes=1)),
     ]
     result = events_record(items=items, reporter=dismantler, channel=Channel.IMPORT)

@@ -35,7 +35,7 @@ def drive_to_scrapped(pack, p):
         ("deliver", p["producer"], {"counterparty_uscc": p["maker"].uscc}),
         ("install", p["maker"], {"vin": VIN}),
         ("sell", p["maker"], {}),
-        ("scrap_vehicle", p["dismantler"], {"document_ref": "BF-2026-0001"}),
+        ("scrap_vehicle", p["dismantler"], {"vin": VIN, "document_ref": "BF-2026-0001"}),
         ("dismantle", p["dismantler"], {}),
     ]
     for minute, (kind, reporter, fields) in enumerate(steps):
@@ -111,7 +111,7 @@ def test_it_refuses_a_reporter_without_the_role(parties):
     assert [e.code for e in result.errors] == ["event.role"]
 
 
-def test_it_refuses_a_handover_to_an_unqualified_receiver(parties):
+def test_it_records_a_handover_to_an_unqualified_receiver_with_a_warning(parties):
     pack = drive_to_scrapped(pack_create(parties["producer"]), parties)
     result = record(
         pack,
@@ -120,7 +120,27 @@ def test_it_refuses_a_handover_to_an_unqualified_receiver(parties):
         minutes=10,
         counterparty_uscc=parties["repair"].uscc,
     )
-    assert [e.code for e in result.errors] == ["event.receiver_unqualified"]
+    assert result.ok, result.errors
+    assert [(w.field, w.code) for w in result.warnings] == [
+        ("counterparty_uscc", "event.receiver_unqualified")
+    ]
+    assert "将由监管部门审查" in str(result.warnings[0].message)
+    pack.refresh_from_db()
+    assert pack.state == State.HANDED_OVER and pack.holder == parties["dismantler"]
+    handover = Handover.objects.get(battery=pack)
+    assert (handover.status, handover.receiver) == (Handover.Status.OPEN, parties["repair"])
+
+
+def test_a_handover_to_a_utilizer_carries_no_warning(parties):
+    pack = drive_to_scrapped(pack_create(parties["producer"]), parties)
+    result = record(
+        pack,
+        "handover",
+        parties["dismantler"],
+        minutes=10,
+        counterparty_uscc=parties["utilizer"].uscc,
+    )
+    assert result.ok and result.warnings == []
 
 
 def test_it_accepts_a_handover_to_a_producers_outlet(parties):
@@ -141,9 +161,14 @@ def test_it_lets_only_the_receiver_confirm_a_handover(parties):
         minutes=10,
         counterparty_uscc=parties["utilizer"].uscc,
     )
+    # An enterprise that cannot read the pack learns nothing: the unknown-code answer.
     assert [e.code for e in record(pack, "receipt_confirm", other, minutes=11).errors] == [
-        "event.not_receiver"
+        "event.unknown_code"
     ]
+    # The maker was party to the pack: it is told why.
+    assert [
+        e.code for e in record(pack, "receipt_confirm", parties["maker"], minutes=11).errors
+    ] == ["event.not_receiver"]
 
 
 def test_it_returns_a_disputed_pack_to_the_giver(parties):
@@ -163,10 +188,10 @@ def test_it_returns_a_disputed_pack_to_the_giver(parties):
     assert Handover.objects.get(battery=pack).status == Handover.Status.DISPUTED
 
 
-def test_it_refuses_a_receipt_without_an_open_handover(parties):
+def test_a_receipt_without_an_open_handover_or_a_named_giver_is_answered_as_unknown(parties):
     pack = drive_to_scrapped(pack_create(parties["producer"]), parties)
     result = record(pack, "receipt_confirm", parties["utilizer"], minutes=11)
-    assert [e.code for e in result.errors] == ["event.state"]
+    assert [e.code for e in result.errors] == ["event.unknown_code"]
 
 
 def test_it_refuses_events_in_the_future_and_out_of_order(parties):

@@ -190,12 +190,13 @@ def test_an_enterprise_that_once_held_a_pack_sees_its_whole_history(
     producer, maker, dismantler, utilizer, maker_api
 ):
     (pack,) = packs_for(producer, 1)
+    vin = new_vin()
     steps = [
         ("produce", producer, {}),
         ("deliver", producer, {"counterparty_uscc": maker.uscc}),
-        ("install", maker, {"vin": new_vin()}),
+        ("install", maker, {"vin": vin}),
         ("sell", maker, {}),
-        ("scrap_vehicle", dismantler, {"document_ref": "BF-2026-0001"}),
+        ("scrap_vehicle", dismantler, {"vin": vin, "document_ref": "BF-2026-0001"}),
         ("dismantle", dismantler, {}),
         ("handover", dismantler, {"counterparty_uscc": utilizer.uscc}),
         ("receipt_confirm", utilizer, {}),

@@ -59,7 +59,7 @@ def steps_to(stage: str, parties) -> list[tuple]:
         ("deliver", parties.producer, {"counterparty_uscc": parties.maker.uscc}),
         ("install", parties.maker, {"vin": VIN}),
         ("sell", parties.maker, {}),
-        ("scrap_vehicle", parties.dismantler, {"document_ref": "BF-2026-0001"}),
+        ("scrap_vehicle", parties.dismantler, {"vin": VIN, "document_ref": "BF-2026-0001"}),
         ("dismantle", parties.dismantler, {}),
         ("handover", parties.dismantler, {"counterparty_uscc": parties.utilizer.uscc}),
         ("receipt_confirm", parties.utilizer, {}),

@@ -1,12 +1,14 @@
 """Reporting events through the adaptive web form, and corrections."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
 
 from batteries.models import Channel, Handover, LifecycleEvent, State
 from common.battery_code import make_battery_code
+from common.identifiers import make_vin
 from tests.batteries.builders import code_for, outlet_create, record
 from tests.batteries.web.conftest import VIN, drive, now_local
 
@@ -100,17 +102,40 @@ def test_a_vehicle_maker_reports_the_sale(client, users, parties, pack):
     assert pack.state == State.SOLD
 
 
-def test_a_dismantler_reports_a_scrapped_vehicle_by_code_with_its_certificate(
+def test_a_dismantler_reports_a_scrapped_vehicle_by_its_vin_with_its_certificate(
     client, users, parties, pack
 ):
     drive(pack, "sell", parties)
     client.force_login(users.dismantler)
     missing = post(client, pack.code, "scrap_vehicle")
     assert field_errors(missing, "document_ref") == ["该字段是必填项。"]
+    assert field_errors(missing, "vin") == ["该字段是必填项。"]
     assert "《报废机动车回收证明》编号" in missing.content.decode()
-    assert post(client, pack.code, "scrap_vehicle", document_ref="BF-1").status_code == 302
+    response = post(client, pack.code, "scrap_vehicle", vin=VIN, document_ref="BF-1")
+    assert response.status_code == 302
     pack.refresh_from_db()
     assert pack.state == State.VEHICLE_SCRAPPED and pack.holder == parties.dismantler
+    assert pack.events.get(kind="scrap_vehicle").vehicle.vin == VIN
+
+
+def test_a_scrap_naming_another_vin_is_answered_as_an_unknown_code(client, users, parties, pack):
+    drive(pack, "sell", parties)
+    client.force_login(users.dismantler)
+    other_vin = make_vin("LDC12345", "R0000002")
+    wrong = post(client, pack.code, "scrap_vehicle", vin=other_vin, document_ref="BF-1")
+    unknown_code = code_for("T01")
+    unknown = post(client, unknown_code, "scrap_vehicle", vin=other_vin, document_ref="BF-1")
+    assert field_errors(wrong, "code") == [f"电池编码未登记：{pack.code}"]
+    assert field_errors(unknown, "code") == [f"电池编码未登记：{unknown_code}"]
+    assert _page(wrong, pack.code) == _page(unknown, unknown_code)
+    pack.refresh_from_db()
+    assert pack.state == State.SOLD
+
+
+def _page(response, code: str) -> str:
+    """Return the page with the code typed and the per-request CSRF tokens blanked."""
+    page = response.content.decode().replace(code, "CODE")
+    return re.sub(r'(csrfmiddlewaretoken" value="|X-CSRFToken": ")[^"]+', r"\1", page)
 
 
 def test_a_dismantler_cannot_report_a_sale(client, users, parties, pack):
@@ -120,14 +145,23 @@ def test_a_dismantler_cannot_report_a_sale(client, users, parties, pack):
     assert field_errors(response, "kind") == ["该电池当前不能由本企业上报此类事件。"]
 
 
-def test_a_handover_to_an_unqualified_receiver_is_refused_next_to_the_receiver(
+def test_a_handover_to_an_unqualified_receiver_is_recorded_with_a_warning_beside_success(
     client, users, parties, pack
 ):
     drive(pack, "dismantle", parties)
     client.force_login(users.dismantler)
+    form = client.get(
+        reverse("batteries:counterparty_check"),
+        {"counterparty_uscc": parties.repair.uscc, "kind": "handover"},
+    )
+    assert "不具备接收资格" in form.content.decode()
     response = post(client, pack.code, "handover", counterparty_uscc=parties.repair.uscc)
-    assert any("不得移交" in e for e in field_errors(response, "counterparty_uscc"))
-    assert "不具备接收资格" in response.content.decode()
+    assert response.status_code == 302
+    page = client.get(response.url).content.decode()
+    assert 'class="msg-success"' in page and "已上报“移交”事件。" in page
+    assert 'class="msg-warning"' in page
+    assert "接收方不是综合利用企业或生产企业的回收服务网点：移交已记录，将由监管部门审查。" in page
+    assert Handover.objects.get(battery=pack).receiver == parties.repair
 
 
 def test_the_receiver_check_says_whether_a_receiver_is_qualified(client, users, parties):
