@@ -232,3 +232,23 @@ def test_the_admin_penalty_preview_shows_the_old_and_new_fine_range(client):
     assert 'id="legal-preview"' in text
     assert "5000 – 30000" in text and "5000 – 50000" in text
     assert PenaltyRule.objects.get(pk=row.pk).fine_max_yuan == 30_000
+
+
+def test_the_add_form_previews_a_new_row_without_inserting_it(client):
+    client.force_login(user_of("national"))
+    new = DeadlineRule(
+        event_kind="sell",
+        reporter_role="dealer",  # no seeded row: dealers' sales have no deadline yet
+        anchor="",
+        days=5,
+        unit="calendar",
+        legal_document=install_row().legal_document,
+        valid_from=dt.date(2026, 12, 1),
+    )
+    rows = DeadlineRule.objects.count()
+    url = reverse("admin:enforcement_deadlinerule_add")
+    response = client.post(url, form_data(new, _preview="预览影响"))
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert 'id="legal-preview"' in text and "未按期上报" in text
+    assert DeadlineRule.objects.count() == rows
