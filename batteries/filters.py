@@ -8,7 +8,7 @@ are normalized first, so full-width characters and lower case still match.
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from batteries.models import Battery, EventKind, LifecycleEvent, State, Vehicle
+from batteries.models import Battery, EventKind, LifecycleEvent, ScrappedVehicle, State, Vehicle
 from common.battery_code import CHEMISTRIES, CHEMISTRY_LABELS, normalize_battery_code
 from common.identifiers import normalize_uscc, normalize_vin
 from enterprises.models import PROVINCE_CHOICES
@@ -87,3 +87,18 @@ class VehicleFilterSet(django_filters.FilterSet):
     class Meta:
         model = Vehicle
         fields = ["producer_uscc", "is_swap_model", "model_name"]
+
+
+class ScrappedVehicleFilterSet(django_filters.FilterSet):
+    vin = _IdentifierFilter(label=_("车辆识别代号（VIN）"))
+    pack_status = django_filters.ChoiceFilter(
+        choices=ScrappedVehicle.PackStatus.choices, label=_("电池到场情况")
+    )
+    scrapped_at = django_filters.IsoDateTimeFromToRangeFilter(label=_("报废回收时间（起止）"))
+    dismantler_uscc = _UsccFilter(
+        field_name="dismantler__uscc", label=_("拆解企业统一社会信用代码")
+    )
+
+    class Meta:
+        model = ScrappedVehicle
+        fields = ["vin", "pack_status", "scrapped_at", "dismantler_uscc"]

@@ -15,6 +15,7 @@ from batteries.api.serializers import DetailSerializer, ErrorSerializer
 from batteries.services.events import ItemError
 from batteries.services.idempotency import HEADER, REPLAYED_HEADER
 from batteries.services.packs import REGISTERING_ROLES
+from batteries.services.scrap import scrap_reporter_refusal
 from enterprises.models import Enterprise
 
 
@@ -37,6 +38,18 @@ class RegistersPacks(ReportsForEnterprise):
         if set(request.user.enterprise.roles) & REGISTERING_ROLES:
             return True
         self.message = _("只有电池生产企业或进口商可以登记电池编码。")
+        return False
+
+
+class ScrapsVehicles(ReportsForEnterprise):
+    """The caller acts for an approved scrapped-vehicle dismantler."""
+
+    def has_permission(self, request, view) -> bool:
+        if not super().has_permission(request, view):
+            return False
+        if scrap_reporter_refusal(request.user.enterprise) is None:
+            return True
+        self.message = _("只有报废机动车回收拆解企业可以上报报废车辆。")
         return False
 
 

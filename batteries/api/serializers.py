@@ -5,8 +5,8 @@ declare their fields for the OpenAPI schema but build their rows by hand: DRF's 
 machinery took ~0.5 ms a row, most of a list request. Tests check both stay in step.
 
 Request bodies are parsed by `batteries.api.validation`, not by serializers: the input
-serializers below (`PackInput`, `PackBatch`, `EventInput`, `EventBatch`, `CodeValidate`,
-`Void`) only document those bodies in the OpenAPI schema.
+serializers below (`PackInput`, `PackBatch`, `EventInput`, `EventBatch`, `ScrapInput`,
+`ScrapBatch`, `CodeValidate`, `Void`) only document those bodies in the OpenAPI schema.
 """
 
 from django.urls import reverse
@@ -16,7 +16,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from batteries.api import validation
-from batteries.models import Battery, LifecycleEvent, State, Vehicle
+from batteries.models import Battery, Channel, LifecycleEvent, ScrappedVehicle, State, Vehicle
 from common.battery_code import CHEMISTRIES
 
 # --- Shared pieces ------------------------------------------------------------------------
@@ -40,6 +40,27 @@ class ItemErrorSerializer(serializers.Serializer):
     field = serializers.CharField(help_text="出错字段 / field in error (may be empty)")
     code = serializers.CharField(help_text="稳定的错误代码 / stable machine-readable code")
     message = serializers.CharField(help_text="说明（按 Accept-Language，默认中文）")
+
+
+class ItemWarningSerializer(serializers.Serializer):
+    index = serializers.IntegerField(
+        allow_null=True,
+        help_text="该提示所属项在批次中的序号（从 0 开始）；单个对象的请求为 null。"
+        " Position of the item in the batch (0-based); null for single-object requests.",
+    )
+    field = serializers.CharField(help_text="相关字段 / field concerned (may be empty)")
+    code = serializers.CharField(
+        help_text="稳定的提示代码，如 event.receiver_unqualified / stable machine-readable code"
+    )
+    message = serializers.CharField(help_text="说明（按 Accept-Language，默认中文）")
+
+
+WARNINGS_HELP = (
+    "已记录、但将由监管部门审查的情况（如向不具备资格的企业移交、先于移交上报的接收）；"
+    "没有时为空列表。"
+    " Recorded, but to be examined by the regulator (e.g. a handover to an unqualified "
+    "receiver, a receipt reported before its handover); empty when there is none."
+)
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -270,6 +291,19 @@ class EventSerializer(serializers.ModelSerializer):
         }
 
 
+class EventCreatedSerializer(EventSerializer):
+    """A just-recorded event, with what the regulator will examine in it."""
+
+    warnings = ItemWarningSerializer(many=True, read_only=True, help_text=WARNINGS_HELP)
+
+    class Meta(EventSerializer.Meta):
+        fields = [*EventSerializer.Meta.fields, "warnings"]
+
+    def to_representation(self, event: LifecycleEvent) -> dict:
+        warnings = self.context.get("warnings", [])
+        return {**super().to_representation(event), "warnings": [w.as_dict() for w in warnings]}
+
+
 class EventInputSerializer(serializers.Serializer):
     code = serializers.CharField(max_length=validation.MAX_IDENTIFIER, help_text="电池编码")
     kind = serializers.ChoiceField(choices=validation.EVENT_KINDS)
@@ -277,10 +311,21 @@ class EventInputSerializer(serializers.Serializer):
         help_text="ISO 8601，必须带时区偏移 / with offset, e.g. 2026-04-01T09:30:00+08:00"
     )
     counterparty_uscc = serializers.CharField(
-        required=False, allow_blank=True, allow_null=True, max_length=validation.MAX_IDENTIFIER
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        max_length=validation.MAX_IDENTIFIER,
+        help_text="对方企业统一社会信用代码：交付、移交必填；没有待确认移交时先行确认接收"
+        "（receipt_confirm）必填，为移交方 / the counterparty; for a receipt reported before "
+        "its handover, the giver",
     )
     vin = serializers.CharField(
-        required=False, allow_blank=True, allow_null=True, max_length=validation.MAX_IDENTIFIER
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        max_length=validation.MAX_IDENTIFIER,
+        help_text="车辆识别代号：装车、换电装车、重新装车必填；车辆报废（scrap_vehicle）必填，"
+        "须为电池当前绑定的车辆 / for scrap_vehicle, the VIN the pack is bound to",
     )
     outlet_id = serializers.IntegerField(
         required=False, allow_null=True, min_value=1, max_value=validation.MAX_POSITIVE_INT
@@ -307,10 +352,113 @@ class RecordedEventSerializer(serializers.Serializer):
 class EventBatchResult(serializers.Serializer):
     count = serializers.IntegerField()
     events = RecordedEventSerializer(many=True, help_text="按请求顺序 / in request order")
+    warnings = ItemWarningSerializer(many=True, help_text=WARNINGS_HELP)
 
 
 class VoidSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=validation.MAX_REASON, help_text="更正原因")
+
+
+# --- Scrapped vehicles -------------------------------------------------------------------
+
+
+class ScrapPackSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="电池编码")
+    arrived = serializers.BooleanField(help_text="是否随车到场 / arrived with the vehicle")
+    event_id = serializers.IntegerField(
+        allow_null=True, help_text="该电池的车辆报废回收事件；未到场为 null"
+    )
+
+
+class ScrappedVehicleSerializer(_FastRows, serializers.Serializer):
+    """A scrapped vehicle as the dismantler reported it (rows built by hand, as for events)."""
+
+    certificate_no = serializers.CharField(help_text="《报废机动车回收证明》编号")
+    vin = serializers.CharField(help_text="车辆识别代号")
+    vehicle_registered = serializers.BooleanField(
+        help_text="平台是否登记了该车辆 / whether the registry knows the VIN"
+    )
+    dismantler = EnterpriseRefSerializer()
+    scrapped_at = serializers.DateTimeField()
+    pack_status = serializers.ChoiceField(
+        choices=ScrappedVehicle.PackStatus.choices,
+        help_text="arrived 全部到场；partial 部分缺失；missing 电池缺失；swap_pool 换电车型",
+    )
+    note = serializers.CharField()
+    channel = serializers.ChoiceField(choices=Channel.choices)
+    reported_at = serializers.DateTimeField()
+    packs = ScrapPackSerializer(many=True, help_text="绑定在该车辆上的电池 / the VIN's packs")
+    url = serializers.CharField()
+
+    list_url_name = "api_scrap_list"
+
+    def to_representation(self, record: ScrappedVehicle) -> dict:
+        return {
+            "certificate_no": record.certificate_no,
+            "vin": record.vin,
+            "vehicle_registered": record.vehicle_id is not None,
+            "dismantler": _party(record.dismantler),
+            "scrapped_at": _moment(record.scrapped_at),
+            "pack_status": record.pack_status,
+            "note": record.note,
+            "channel": record.channel,
+            "reported_at": _moment(record.reported_at),
+            "packs": [
+                {"code": row.battery.code, "arrived": row.arrived, "event_id": row.event_id}
+                for row in record.packs.all()
+            ],
+            "url": f"{self._list_url()}{record.certificate_no}/",
+        }
+
+
+class ScrappedVehicleCreatedSerializer(ScrappedVehicleSerializer):
+    warnings = ItemWarningSerializer(many=True, help_text=WARNINGS_HELP)
+
+    def to_representation(self, record: ScrappedVehicle) -> dict:
+        warnings = self.context.get("warnings", [])
+        return {**super().to_representation(record), "warnings": [w.as_dict() for w in warnings]}
+
+
+class ScrapInputSerializer(serializers.Serializer):
+    vin = serializers.CharField(max_length=validation.MAX_IDENTIFIER, help_text="车辆识别代号")
+    certificate_no = serializers.CharField(
+        max_length=validation.MAX_CERTIFICATE,
+        help_text="《报废机动车回收证明》编号，全平台唯一 / certificate number, unique",
+    )
+    scrapped_at = serializers.DateTimeField(
+        help_text="报废回收时间，ISO 8601，必须带时区偏移 / with offset"
+    )
+    arrived_codes = serializers.ListField(
+        child=serializers.CharField(max_length=validation.MAX_IDENTIFIER),
+        required=False,
+        allow_null=True,
+        max_length=validation.MAX_ARRIVED_CODES,
+        help_text="随车到场的电池编码，须绑定在该车辆上；省略或 null：绑定的电池全部到场"
+        " / codes that arrived (bound to the VIN); absent or null: every bound pack arrived",
+    )
+    pack_missing = serializers.BooleanField(
+        required=False, default=False, help_text="电池缺失（没有电池随车到场）/ none arrived"
+    )
+    swap_pool = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="换电车型，电池在换电体系内 / a swap model whose pack stays in the swap pool",
+    )
+    note = serializers.CharField(
+        required=False, allow_blank=True, max_length=validation.MAX_NOTE, help_text="说明"
+    )
+
+
+class ScrapBatchSerializer(serializers.Serializer):
+    vehicles = serializers.ListField(
+        child=ScrapInputSerializer(), min_length=1, max_length=validation.MAX_SCRAP_BATCH
+    )
+
+
+class ScrapBatchResult(serializers.Serializer):
+    count = serializers.IntegerField()
+    vehicles = ScrappedVehicleSerializer(many=True, help_text="按请求顺序 / in request order")
+    warnings = ItemWarningSerializer(many=True, help_text=WARNINGS_HELP)
 
 
 # --- Vehicles -----------------------------------------------------------------------------

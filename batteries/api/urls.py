@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from batteries.api.views import codes, events, packs, vehicles
+from batteries.api.views import codes, events, packs, scrap, vehicles
 
 urlpatterns = [
     path("codes/validate", codes.CodeValidateView.as_view(), name="api_codes_validate"),
@@ -14,4 +14,13 @@ urlpatterns = [
     path("events/", events.EventListView.as_view(), name="api_event_list"),
     path("events/batch", events.EventBatchView.as_view(), name="api_event_batch"),
     path("events/<int:pk>/void", events.EventVoidView.as_view(), name="api_event_void"),
+    path("scrapped-vehicles/", scrap.ScrappedVehicleListView.as_view(), name="api_scrap_list"),
+    path(
+        "scrapped-vehicles/batch", scrap.ScrappedVehicleBatchView.as_view(), name="api_scrap_batch"
+    ),
+    path(
+        "scrapped-vehicles/<str:certificate_no>/",
+        scrap.ScrappedVehicleDetailView.as_view(),
+        name="api_scrap_detail",
+    ),
 ]

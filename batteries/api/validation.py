@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from batteries import rules
 from batteries.services.events import EventInput, ItemError
 from batteries.services.packs import PackInput
+from batteries.services.scrap import MAX_CERTIFICATE, MAX_NOTE, ScrapInput
 from common.battery_code import normalize_battery_code
 from common.text import join_list
 
@@ -29,6 +30,8 @@ MAX_DOCUMENT_REF = 64  # LifecycleEvent.document_ref
 MAX_REASON = 500
 MAX_POSITIVE_INT = 2_147_483_647  # PostgreSQL integer, as PositiveIntegerField stores it
 EVENT_KINDS = tuple(rules.TRANSITIONS)
+MAX_SCRAP_BATCH = 1_000
+MAX_ARRIVED_CODES = 100  # packs of one vehicle
 
 
 @dataclass
@@ -126,6 +129,35 @@ class _Item:
             return ""
         return value
 
+    def boolean(self, name: str) -> bool:
+        value = self.data.get(name)
+        if value is None:
+            return False
+        if not isinstance(value, bool):
+            self.fail(name, "input.type", _("应为 true 或 false。"))
+            return False
+        return value
+
+    def texts(self, name: str, *, max_items: int) -> list[str] | None:
+        """Read a list of short strings; None when the field is absent or null."""
+        value = self.data.get(name)
+        if value is None:
+            return None
+        if (
+            not isinstance(value, list)
+            or len(value) > max_items
+            or not all(isinstance(v, str) and len(v) <= MAX_IDENTIFIER for v in value)
+        ):
+            self.fail(
+                name,
+                "input.type",
+                _("应为最多%(n)s个字符串（每个不超过%(max)s个字符）的列表，或 null。"),
+                n=max_items,
+                max=MAX_IDENTIFIER,
+            )
+            return None
+        return [v.strip() for v in value]
+
     def mapping(self, name: str) -> dict:
         value = self.data.get(name)
         if value is None:
@@ -172,11 +204,30 @@ def pack_input(index: int | None, data: Any, errors: list[ItemError]) -> PackInp
     return pack if len(errors) == before else None
 
 
-def batch(data: Any, name: str, parse_item: Callable) -> Parsed:
-    """Parse `{"<name>": [item, …]}` (1 to MAX_BATCH items) with `parse_item`."""
+def scrap_input(index: int | None, data: Any, errors: list[ItemError]) -> ScrapInput | None:
+    """Return one scrapped vehicle as a ScrapInput, or None after recording its problems."""
+    if not isinstance(data, dict):
+        errors.append(_error(index, "", "input.type", _("每一项应为 JSON 对象。")))
+        return None
+    before = len(errors)
+    item = _Item(index, data, errors)
+    scrap = ScrapInput(
+        vin=item.text("vin", required=True),
+        certificate_no=item.text("certificate_no", required=True, max_length=MAX_CERTIFICATE),
+        scrapped_at=item.moment("scrapped_at"),
+        arrived_codes=item.texts("arrived_codes", max_items=MAX_ARRIVED_CODES),
+        pack_missing=item.boolean("pack_missing"),
+        swap_pool=item.boolean("swap_pool"),
+        note=item.text("note", max_length=MAX_NOTE),
+    )
+    return scrap if len(errors) == before else None
+
+
+def batch(data: Any, name: str, parse_item: Callable, *, limit: int = MAX_BATCH) -> Parsed:
+    """Parse `{"<name>": [item, …]}` (1 to `limit` items) with `parse_item`."""
     parsed = Parsed()
     items = data.get(name) if isinstance(data, dict) else None
-    if not isinstance(items, list) or not 1 <= len(items) <= MAX_BATCH:
+    if not isinstance(items, list) or not 1 <= len(items) <= limit:
         parsed.errors.append(
             _error(
                 None,
@@ -184,7 +235,7 @@ def batch(data: Any, name: str, parse_item: Callable) -> Parsed:
                 "input.batch",
                 _('请求体应为 {"%(name)s": [...]}，包含 1–%(max)s 项。'),
                 name=name,
-                max=MAX_BATCH,
+                max=limit,
             )
         )
         return parsed

@@ -213,6 +213,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Events are rendered by two components (a listed event, a just-recorded one with its
+    # warnings): one name for their kind enum, distinct from the reportable kinds' enum.
+    "ENUM_NAME_OVERRIDES": {"EventKindEnum": "batteries.models.EventKind"},
 }
 API_KEY_CUSTOM_HEADER = "HTTP_X_API_KEY"
 

@@ -21,6 +21,7 @@ from batteries.api.base import (
 from batteries.api.serializers import (
     EventBatchResult,
     EventBatchSerializer,
+    EventCreatedSerializer,
     EventInputSerializer,
     EventSerializer,
     VoidSerializer,
@@ -29,14 +30,24 @@ from batteries.filters import LifecycleEventFilterSet
 from batteries.models import Channel, LifecycleEvent
 from batteries.selectors import event_get, event_list
 from batteries.services.corrections import CorrectionRefused, event_void
-from batteries.services.events import ItemError, events_record
+from batteries.services.events import ItemError, ItemWarning, events_record
 from batteries.services.idempotency import idempotent
 
 EVENT_RULES = (
     "按状态机校验：事件类型须符合电池当前状态与上报企业类型，时间不得早于上一事件、"
-    "不得晚于当前时间；移交对象须为综合利用企业或生产企业回收服务网点。"
-    " Checked against the lifecycle state machine (state, reporter role, time order, "
-    "qualified receivers)."
+    "不得晚于当前时间。车辆报废须填写电池当前绑定车辆的 VIN。"
+    "已发生但涉嫌违规或先后顺序不符的情况照常记录，并在 `warnings` 中提示将由监管部门审查："
+    "向不具备资格（非综合利用企业、非回收服务网点）的企业移交（event.receiver_unqualified）、"
+    "移交方尚未上报时接收方先行确认接收（event.receipt_before_handover，须在 "
+    "counterparty_uscc 中填写移交方）。对无权查看的电池，未能证明与之存在真实关系的上报"
+    "（VIN 与绑定不符、移交方不是当前持有企业等）与未登记的编码得到完全相同的答复"
+    "（event.unknown_code）。"
+    " Checked against the lifecycle state machine (state, reporter role, time order; a "
+    "scrap names the VIN the pack is bound to). What really happened but is a suspected "
+    "violation or arrives out of order is recorded and listed in `warnings` "
+    "(event.receiver_unqualified, event.receipt_before_handover). For a pack the caller "
+    "cannot read, a report without proof of a real relation to it gets exactly the answer "
+    "of an unknown code."
 )
 
 
@@ -76,7 +87,7 @@ class EventListView(JsonOnly, generics.ListAPIView):
         description=EVENT_RULES,
         parameters=[IDEMPOTENCY_PARAMETER],
         request=EventInputSerializer,
-        responses={201: EventSerializer, **WRITE_ERRORS},
+        responses={201: EventCreatedSerializer, **WRITE_ERRORS},
     )
     @idempotent
     def post(self, request):
@@ -86,17 +97,19 @@ class EventListView(JsonOnly, generics.ListAPIView):
         result = _record(request, parsed.items)
         if not result.ok:
             return errors_response(_without_index(result.errors), batch=False)
-        return Response(_fresh(result.events[0]), status=status.HTTP_201_CREATED)
+        warnings = _without_index(result.warnings)
+        return Response(_fresh(result.events[0], warnings), status=status.HTTP_201_CREATED)
 
 
-def _fresh(event: LifecycleEvent) -> dict:
+def _fresh(event: LifecycleEvent, warnings: list[ItemWarning] | None = None) -> dict:
     """Return a just-recorded event: nothing voids it yet, so skip asking the database."""
     LifecycleEvent.voided_by.related.set_cached_value(event, None)
-    return EventSerializer(event).data
+    return EventCreatedSerializer(event, context={"warnings": warnings or []}).data
 
 
-def _without_index(errors: list[ItemError]) -> list[ItemError]:
-    return [ItemError(None, e.field, e.code, e.message) for e in errors]
+def _without_index(problems: list) -> list:
+    """Return errors or warnings of a single-object request: they carry no index."""
+    return [type(p)(None, p.field, p.code, p.message) for p in problems]
 
 
 class EventBatchView(JsonOnly, APIView):
@@ -127,7 +140,12 @@ class EventBatchView(JsonOnly, APIView):
             {"id": e.pk, "code": e.battery.code, "seq": e.seq, "state_after": e.state_after}
             for e in result.events
         ]
-        return Response({"count": len(recorded), "events": recorded}, status=201)
+        body = {
+            "count": len(recorded),
+            "events": recorded,
+            "warnings": [w.as_dict() for w in result.warnings],
+        }
+        return Response(body, status=201)
 
 
 class EventVoidView(JsonOnly, APIView):
@@ -145,7 +163,7 @@ class EventVoidView(JsonOnly, APIView):
         ),
         parameters=[IDEMPOTENCY_PARAMETER],
         request=VoidSerializer,
-        responses={201: EventSerializer, 404: NOT_FOUND, **WRITE_ERRORS},
+        responses={201: EventCreatedSerializer, 404: NOT_FOUND, **WRITE_ERRORS},
     )
     @idempotent
     def post(self, request, pk: int):
