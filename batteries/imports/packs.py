@@ -296,13 +296,7 @@ class PackImport:
     def _check_and_write(self, read: _Read, *, write: bool) -> None:
         started = time.perf_counter()
         self._report_in_stored_language = translation.get_language() == STORED_LANGUAGE
-        for number, cells, errors in read.bad_codes:
-            texts = [self._error(number, cells, "code", e.code, e.message) for e in errors]
-            self._value_errors(number, cells)
-            self.counters.rows_failed += 1
-            code = normalize_battery_code(_text(cells, self._at["code"]))
-            reuse = texts if self._report_in_stored_language else None
-            self._rejections += parse_refusals(code, errors, reuse)
+        self._bad_codes(read.bad_codes)
         rows = read.rows
         with self._timed("lookup"):
             # Writing, the codes of the reporter's own prefixes are not looked up first:
@@ -336,6 +330,16 @@ class PackImport:
         )
 
     # --- checking -----------------------------------------------------------------------
+
+    def _bad_codes(self, bad_codes: list[tuple[int, list, list]]) -> None:
+        """Record the rows whose code the parser refused, and queue the codes for the log."""
+        for number, cells, errors in bad_codes:
+            texts = [self._error(number, cells, "code", e.code, e.message) for e in errors]
+            self._value_errors(number, cells)
+            self.counters.rows_failed += 1
+            code = normalize_battery_code(_text(cells, self._at["code"]))
+            reuse = texts if self._report_in_stored_language else None
+            self._rejections += parse_refusals(code, errors, reuse)
 
     def _parse(self, number: int, cells: list) -> _Row | list:
         """Check the code; read the other cells quickly (hard cases are left to _row_ok).

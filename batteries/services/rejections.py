@@ -73,8 +73,8 @@ def parse_refusals(
     for error, message in zip(errors, messages or [e.message for e in errors], strict=True):
         by_code.setdefault(error.code, []).append(message)
     return [
-        (code, error_code, messages[0] if len(messages) == 1 else _lazy_joined(*messages))
-        for error_code, messages in by_code.items()
+        (code, error_code, same[0] if len(same) == 1 else _lazy_joined(*same))
+        for error_code, same in by_code.items()
     ]
 
 
