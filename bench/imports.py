@@ -2,7 +2,7 @@
 
     .venv/bin/python -m bench import [--packs 1000000] [--small 200000]
                                      [--event-packs 10000] [--chunk 10000] [--xlsx 0]
-                                     [--keep-db]
+                                     [--bad 0] [--keep-db]
 
 On a fresh `bench_portal` database (dropped, re-created and migrated on every run) with one
 approved producer (battery and vehicle maker) owning the few hundred manufacturer codes of
@@ -24,7 +24,11 @@ the generated national data set (bench/generate.py, files under var/bench/), it 
   (d)  an events file (produce, install with VIN, sell) of the first --event-packs packs,
        through `events_record` as the portal's other channels;
   (e)  with --xlsx N, an XLSX file of N other packs: sheets above 200k rows are streamed by
-       openpyxl instead of decoded whole by calamine, so peak RSS stays flat here too.
+       openpyxl instead of decoded whole by calamine, so peak RSS stays flat here too;
+  (f)  with --bad N, a file of N codes the registry refuses, a third each malformed (product
+       type X), dated in the future (2036) and of a manufacturer code nobody registered:
+       every row is an error and every code is logged as rejected (`code_rejections_log`);
+       then (g) the same file again, so that every logged rejection counts up.
 
 Every step runs in its own process: "peak RSS" is that process's ru_maxrss, Django included
 (the "baseline" row is the same process with Django loaded and nothing imported).
@@ -96,7 +100,38 @@ def _files(args: argparse.Namespace) -> dict[str, Path]:
     files = {"big": big, "small": small, "events": events}
     if args.xlsx:
         files["xlsx"] = _xlsx_file(args.xlsx, common)
+    if args.bad:
+        files["bad"] = _bad_file(args.bad, common)
     return files
+
+
+def _bad_file(rows: int, common: dict) -> Path:
+    """Write (once) a file of `rows` refused codes, cut from generated codes not used elsewhere."""
+    source = generate.packs_path(rows, variant=2)
+    if not source.exists():
+        generate.generate(packs_count=rows, variant=2, event_packs=0, **common)
+    target = generate.OUT / f"packs-bad-{rows}.csv"
+    if target.exists():
+        return target
+    with (MEDIA / "manufacturers.csv").open(encoding="utf-8") as handle:
+        registered = {row["code"] for row in csv.DictReader(handle)}
+    nobody = next(
+        "".join(p) for p in itertools.product("ZYXW", repeat=3) if "".join(p) not in registered
+    )
+    spoil = (
+        lambda code: code[:3] + "X" + code[4:],  # product type X does not exist
+        lambda code: code[:14] + "T" + code[15:],  # produced in 2036
+        lambda code: nobody + code[3:],  # manufacturer code nobody registered
+    )
+    with (
+        source.open(encoding="utf-8-sig", newline="") as src,
+        target.open("w", encoding="utf-8-sig", newline="") as out,
+    ):
+        reader, writer = csv.reader(src), csv.writer(out)
+        writer.writerow(next(reader))
+        for number, (code, *rest) in enumerate(reader):
+            writer.writerow([spoil[number % 3](code), *rest])
+    return target
 
 
 def _xlsx_file(rows: int, common: dict) -> Path:
@@ -148,6 +183,7 @@ def _split(result: dict) -> list[list]:
         ("Python: hash + build COPY text", t.get("hash", 0)),
         ("SQL: COPY into staging", t.get("copy", 0)),
         ("SQL: INSERT … ON CONFLICT + events, beyond reading ahead", t.get("insert", 0)),
+        ("SQL: log rejected codes", t.get("rejections", 0)),
         ("commit, progress", t.get("transaction", 0) - t.get("chunk", 0)),
     ]
     accounted = sum(seconds for _, seconds in steps)
@@ -191,6 +227,9 @@ def _run_steps(url: str, files: dict[str, Path], seeded: dict, args) -> dict[str
         step("d", "import", file=files["events"].name, kind="events", chunk=0)
     if "xlsx" in files:
         step("e", "import", file=files["xlsx"].name, kind="packs", chunk=args.chunk)
+    if "bad" in files:
+        step("f", "import", file=files["bad"].name, kind="packs", chunk=args.chunk)
+        step("g", "import", file=files["bad"].name, kind="packs", chunk=args.chunk)
     return results
 
 
@@ -221,6 +260,9 @@ def _report(results: dict[str, dict], args) -> None:
         rows.append(_row(f"(d)  events import ({args.event_packs:,} packs × 3)", results["d"]))
     if "e" in results:
         rows.append(_row(f"(e)  import {args.xlsx:,} other packs as XLSX", results["e"]))
+    if "f" in results:
+        rows.append(_row(f"(f)  import {args.bad:,} refused codes", results["f"]))
+        rows.append(_row("(g)  the same refused codes again", results["g"]))
     rows.append(["baseline: Django loaded, nothing imported", *[""] * 7, _mb(results)])
     header = [
         "step",
@@ -256,6 +298,16 @@ def _report(results: dict[str, dict], args) -> None:
         ["step", "seconds", "share"],
         _split(results["b"]),
     )
+    if "f" in results:
+        print(
+            f"  (f) logged {results['f'].get('rejections', 0):,} rejected codes, "
+            f"(g) {results['g'].get('attempts', 0):,} attempts in all"
+        )
+        print_table(
+            f"Where the time of (f) went ({results['f']['seconds']:.1f} s)",
+            ["step", "seconds", "share"],
+            _split(results["f"]),
+        )
 
 
 def _mb(results: dict) -> str:
@@ -270,6 +322,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--manufacturers", type=int, default=300)
     parser.add_argument("--chunk", type=int, default=0, help="rows per chunk (0: default)")
     parser.add_argument("--xlsx", type=int, default=0, help="rows of an XLSX file (0: none)")
+    parser.add_argument("--bad", type=int, default=0, help="rows of refused codes (0: none)")
     parser.add_argument("--keep-db", action="store_true", help="keep bench_portal afterwards")
     return parser.parse_args(argv)
 
@@ -507,7 +560,21 @@ def _import(params: dict) -> dict:
         "rss_mb": _rss_mb(),
         **clocks.as_dict(),
         "timings": timings,
+        **_rejections_logged(),
     }
+
+
+def _rejections_logged() -> dict:
+    """Return the rows and attempts of the rejected-code log (absent before it existed)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass('batteries_coderejection') IS NOT NULL")
+        if not cursor.fetchone()[0]:
+            return {}
+        cursor.execute("SELECT count(*), coalesce(sum(attempts), 0) FROM batteries_coderejection")
+        rejections, attempts = cursor.fetchone()
+    return {"rejections": rejections, "attempts": attempts}
 
 
 def _capture_timings(into: dict) -> None:
