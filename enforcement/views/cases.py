@@ -56,6 +56,10 @@ def queue_label(queue: str, user) -> str:
     }[queue]
 
 
+def _count_label(n: int) -> str:
+    return f"{selectors.COUNT_CAP}+" if n > selectors.COUNT_CAP else str(n)
+
+
 def _who(user) -> str:
     return user.get_full_name() or user.username
 
@@ -103,7 +107,7 @@ def _list_context(request, bulk_form=None) -> dict:
             for q in queues
         ],
         "filter_form": filter_form,
-        "rows": [(case, counts.get(case.pk, 0)) for case in page.rows],
+        "rows": [(case, _count_label(counts.get(case.pk, 0))) for case in page.rows],
         "page": page,
         "next_query": urlencode([*kept, ("after", page.next_cursor or "")]),
         "prev_query": urlencode([*kept, ("before", page.prev_cursor or "")]),

@@ -372,3 +372,20 @@ def test_a_case_page_reads_one_page_of_findings_at_a_fixed_cost(
     after = next_page.split("after=")[1].split("#")[0]
     second = page_text(client.get(f"{case.get_absolute_url()}?after={after}"))
     assert "Z009" in second and "Z000" in second and "Z010" not in second
+
+
+def test_the_queue_stops_counting_a_huge_case_at_its_cap(desk, client, monkeypatch):
+    from enforcement import selectors
+
+    monkeypatch.setattr(selectors, "COUNT_CAP", 3)
+    big = case_of(desk.dismantler, "coding_violation", subject="Y0")
+    for n in range(1, 5):
+        finding_insert(desk.dismantler, "coding_violation", subject=f"Y{n}", case=big)
+    small = case_of(desk.dismantler, "late_reporting", subject="W0")
+    finding_insert(desk.dismantler, "late_reporting", subject="W1", case=small)
+    client.force_login(desk.jiangsu)
+    page = client.get(f"{LIST}?queue=open").content.decode()
+    row = page[page.index(f'id="case-{big.pk}"') :]
+    assert '<td class="num">3+</td>' in row[: row.index("</tr>")]
+    row = page[page.index(f'id="case-{small.pk}"') :]
+    assert '<td class="num">2</td>' in row[: row.index("</tr>")]
