@@ -45,7 +45,7 @@ FORBIDDEN_REFUSALS = {"case.not_regulator", "case.out_of_scope", "case.assign_ot
 def queue_label(queue: str, user) -> str:
     if queue == selectors.OPEN_ALL:
         if not user.is_regulator:
-            return _("审查中")
+            return _("未办结")
         return _("全国全部") if scope_of(user).national else _("本省全部")
     return {
         selectors.NEW: _("新发现"),

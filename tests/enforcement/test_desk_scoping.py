@@ -94,6 +94,7 @@ def test_an_enterprise_sees_only_its_own_cases_under_my_cases(desk, two_cases):
     page = _client(desk.dismantler_user).get(LIST)
     text = page_text(page)
     assert text.startswith("我的案件") and "报废车辆电池未按期移交" in text
+    assert "全部 1 未办结 1 已确认 0 已驳回 0" in text  # its queues, its own counts
     assert zj_case.number not in text
     assert 'name="cases"' not in page.content.decode()  # no bulk actions for enterprises
 
