@@ -1,4 +1,4 @@
-"""The columns of the two import files, header matching and cell values.
+"""The columns of the import files, header matching and cell values.
 
 Headers are matched after NFKC folding (full-width brackets typed with a Chinese IME count),
 with spaces removed and case ignored; each column also has English aliases.
@@ -42,7 +42,25 @@ EVENT_COLUMNS: tuple[Column, ...] = (
     Column("document_ref", "单据编号", ("document_ref",)),
     Column("remark", "备注", ("remark", "note")),
 )
-COLUMNS = {ImportBatch.Kind.PACKS: PACK_COLUMNS, ImportBatch.Kind.EVENTS: EVENT_COLUMNS}
+SCRAP_COLUMNS: tuple[Column, ...] = (
+    Column("vin", "车辆识别代号", ("vin",), required=True),
+    Column(
+        "certificate_no",
+        "报废机动车回收证明编号",
+        ("certificate_no", "《报废机动车回收证明》编号", "回收证明编号"),
+        required=True,
+    ),
+    Column("scrapped_at", "报废回收时间", ("scrapped_at",), required=True),
+    Column("arrived_codes", "到场电池编码", ("arrived_codes",)),
+    Column("pack_missing", "电池缺失", ("pack_missing",)),
+    Column("swap_pool", "换电车型", ("swap_pool", "换电车型，电池在换电体系内")),
+    Column("note", "备注", ("note", "remark", "说明")),
+)
+COLUMNS = {
+    ImportBatch.Kind.PACKS: PACK_COLUMNS,
+    ImportBatch.Kind.EVENTS: EVENT_COLUMNS,
+    ImportBatch.Kind.SCRAPPED_VEHICLES: SCRAP_COLUMNS,
+}
 
 # Kinds that have their own path: registration is the packs import, voiding a correction.
 NOT_IMPORTABLE_KINDS = {EventKind.REGISTER, EventKind.VOID}
@@ -240,3 +258,29 @@ def bounded_text(value: object, limit: int) -> str:
     if len(text) > limit:
         raise CellError("value.too_long", _("不能超过 %(n)s 个字符。") % {"n": limit})
     return text
+
+
+_YES = {"是", "yes", "y", "1", "true", "t", "√", "✓"}
+_NO = {"否", "no", "n", "0", "false", "f", ""}
+
+
+def yes_no(value: object) -> bool:
+    """Return a yes/no cell (是/否, yes/no, 1/0, true/false); empty is no."""
+    if isinstance(value, bool):
+        return value
+    text = normalize_header(cell_text(value))
+    if text in _YES:
+        return True
+    if text in _NO:
+        return False
+    raise CellError("value.yes_no", _("应填写“是”或“否”（也可为 yes/no、1/0、true/false）。"))
+
+
+_CODE_SEPARATORS = re.compile(r"[;；,，、\s]+")
+
+
+def code_list(value: object) -> list[str] | None:
+    """Return the codes of a cell separated by ; , 、 or spaces; None for an empty cell."""
+    text = unicodedata.normalize("NFKC", cell_text(value))
+    codes = [code for code in _CODE_SEPARATORS.split(text) if code]
+    return codes or None

@@ -5,6 +5,8 @@ import channel and batch, and its per-item errors are mapped back to spreadsheet
 
 An event already recorded by the same reporter for the same pack, kind and time (and not
 voided) counts as a duplicate and is not recorded again, so re-uploading a file is safe.
+An event recorded with a warning (a handover to an unqualified receiver, a receipt before
+its handover) counts in `rows_warned` and is listed in the report as recorded.
 
 All-or-nothing: later rows depend on earlier ones (a pack is delivered after it is produced),
 so the file cannot be validated without applying it. The whole file therefore runs inside ONE
@@ -79,6 +81,8 @@ class EventImport:
         self.counters = Counters()
         self.chunk_size = CHUNK_SIZE
         self._header: HeaderMap | None = None
+        # All-or-nothing: warnings wait for the commit (a rolled-back row recorded nothing).
+        self._pending: list[tuple] | None = None
 
     def run(self, open_rows: Callable[[], AbstractContextManager[RowStream]]) -> Counters:
         if self.batch.mode == ImportBatch.Mode.COMMIT_VALID:
@@ -86,6 +90,7 @@ class EventImport:
             return self.counters
         if (self.batch.rows_total or 0) > ALL_OR_NOTHING_LIMIT:
             raise ImportRejected(TOO_LARGE % {"n": ALL_OR_NOTHING_LIMIT})
+        self._pending = []
         self.progress.open_side_channel()
         try:
             with transaction.atomic():
@@ -93,8 +98,10 @@ class EventImport:
                 self._pass(open_rows, limit=ALL_OR_NOTHING_LIMIT)
                 if self.counters.rows_failed:
                     raise _Rollback
+            for warning in self._pending:
+                self._warn(*warning)
         except _Rollback:
-            self.counters.rows_created = 0
+            self.counters.rows_created = self.counters.rows_warned = 0
         finally:
             self.progress.close_side_channel()
         return self.counters
@@ -103,7 +110,8 @@ class EventImport:
         with open_rows() as stream:
             self._header = header_map(ImportBatch.Kind.EVENTS, stream.header)
             for chunk in chunks(stream.rows, self.chunk_size):
-                self._chunk(chunk)
+                with self.report.in_row_order():  # parse errors, then the service's
+                    self._chunk(chunk)
                 if limit and self.counters.rows_done > limit:
                     raise ImportRejected(TOO_LARGE % {"n": limit})
                 self.progress.save(self.counters)
@@ -145,8 +153,16 @@ class EventImport:
         for error in result.errors:
             number, cells = origins[error.index]
             self._error(number, cells, error.field, error.code, error.message)
+        for warning in result.warnings:
+            number, cells = origins[warning.index]
+            entry = (number, cells, warning.field, warning.code, str(warning.message))
+            if self._pending is None:
+                self._warn(*entry)
+            else:
+                self._pending.append(entry)
         self.counters.rows_failed += len({error.index for error in result.errors})
         self.counters.rows_created += len(result.events)
+        self.counters.rows_warned += len({warning.index for warning in result.warnings})
 
     def _recorded(self, items: list[EventInput]) -> dict[tuple, int | None]:
         """Return (code, kind, time) → import batch of the reporter's live events of these packs.
@@ -201,10 +217,16 @@ class EventImport:
         return cells[position] if position is not None and position < len(cells) else ""
 
     def _error(self, number: int, cells: list, key: str, code: str, message) -> None:
-        self.report.add(
-            row=number,
-            field=self._header.label(key, EVENT_COLUMNS) if key else "",
-            code=code,
-            message=message,
-            value=cell_text(self._cell(cells, key)) if key else "",
-        )
+        self.report.add(**self._entry(number, cells, key, code, message))
+
+    def _warn(self, number: int, cells: list, key: str, code: str, message) -> None:
+        self.report.warn(**self._entry(number, cells, key, code, message))
+
+    def _entry(self, number: int, cells: list, key: str, code: str, message) -> dict:
+        return {
+            "row": number,
+            "field": self._header.label(key, EVENT_COLUMNS) if key else "",
+            "code": code,
+            "message": message,
+            "value": cell_text(self._cell(cells, key)) if key else "",
+        }

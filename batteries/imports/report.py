@@ -1,4 +1,9 @@
-"""Row errors streamed to a CSV report on disk, counters, and progress written as we go."""
+"""Row errors and warnings streamed to a CSV report on disk, counters, and progress.
+
+A row with an error was not imported; a row with a warning was recorded, and what it says
+will be examined by the regulator (a handover to an unqualified receiver, a vehicle
+scrapped without its pack). The report says which is which in its last column.
+"""
 
 import contextlib
 import csv
@@ -14,7 +19,9 @@ from django.utils.translation import gettext_lazy as _
 from batteries.models import ImportBatch
 
 SAMPLE_SIZE = 100
-REPORT_HEADER = (_("行号"), _("字段"), _("错误代码"), _("错误说明"), _("原始值"))
+REPORT_HEADER = (_("行号"), _("字段"), _("错误代码"), _("错误说明"), _("原始值"), _("处理结果"))
+NOT_IMPORTED = _("错误，未导入")
+RECORDED_WITH_WARNING = _("提示，已记录")
 # A cell starting with one of these is a formula to Excel: never let a file inject one.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -30,6 +37,7 @@ class Counters:
     rows_created: int = 0
     rows_duplicate: int = 0
     rows_failed: int = 0
+    rows_warned: int = 0  # recorded with a warning (counted in rows_created too)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -37,10 +45,15 @@ class Counters:
 
 @dataclass
 class ErrorReport:
-    """Write every row error to a temporary CSV (UTF-8 with BOM); keep the first 100."""
+    """Write every row error and warning to a temporary CSV (UTF-8 with BOM).
+
+    The first 100 entries are kept as the sample the import page shows; a warning's entry
+    says so with `"level": "warning"`.
+    """
 
     sample: list[dict] = field(default_factory=list)
     errors: int = 0
+    warnings: int = 0
     path: str = ""
 
     def __post_init__(self):
@@ -57,6 +70,13 @@ class ErrorReport:
             return
         self._write(row, field, code, str(message), value)
 
+    def warn(self, *, row: int, field: str, code: str, message, value: object = "") -> None:
+        """Record a warning of a row that was imported (recorded, to be examined)."""
+        if self._held is not None:
+            self._held.append((row, field, code, str(message), value, True))
+            return
+        self._write(row, field, code, str(message), value, warning=True)
+
     @contextlib.contextmanager
     def in_row_order(self) -> Iterator[None]:
         """Hold the errors added inside the block, then record them sorted by row.
@@ -72,18 +92,23 @@ class ErrorReport:
             for entry in sorted(held, key=lambda entry: entry[0]):
                 self._write(*entry)
 
-    def _write(self, row: int, field: str, code: str, text: str, value: object) -> None:
-        self._writer.writerow([row, _safe(field), code, _safe(text), _safe(value)])
-        self.errors += 1
+    def _write(
+        self, row: int, field: str, code: str, text: str, value: object, warning: bool = False
+    ) -> None:
+        outcome = RECORDED_WITH_WARNING if warning else NOT_IMPORTED
+        self._writer.writerow([row, _safe(field), code, _safe(text), _safe(value), str(outcome)])
+        if warning:
+            self.warnings += 1
+        else:
+            self.errors += 1
         if len(self.sample) < SAMPLE_SIZE:
-            self.sample.append(
-                {"row": row, "field": field, "code": code, "message": text, "value": str(value)}
-            )
+            entry = {"row": row, "field": field, "code": code, "message": text, "value": str(value)}
+            self.sample.append({**entry, "level": "warning"} if warning else entry)
 
     def close(self) -> str | None:
-        """Close the file; return its path if it holds errors, else delete it."""
+        """Close the file; return its path if it holds errors or warnings, else delete it."""
         self._file.close()
-        if self.errors:
+        if self.errors or self.warnings:
             return self.path
         self.discard()
         return None

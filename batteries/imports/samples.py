@@ -13,6 +13,7 @@ from common.battery_code import make_battery_code
 from enterprises.models import Enterprise
 
 FORMATS = ("csv", "xlsx")
+EXAMPLE_VIN = "LDC123452R0000001"  # a well-formed VIN (check digit 2), for the template
 
 
 def _example_code(enterprise: Enterprise | None, today: date) -> str:
@@ -31,6 +32,16 @@ def example_row(kind: str, enterprise: Enterprise | None) -> list[str]:
     code = _example_code(enterprise, today)
     if kind == ImportBatch.Kind.PACKS:
         return [code, "", "450", "60000"]
+    if kind == ImportBatch.Kind.SCRAPPED_VEHICLES:
+        return [
+            EXAMPLE_VIN,
+            f"BF{today:%Y%m%d}0001",
+            f"{today.isoformat()} 09:30",
+            code,
+            "否",
+            "否",
+            "示例：整车到场，电池随车",
+        ]
     with translation.override("zh-hans"):
         produce = str(EventKind.PRODUCE.label)
     return [code, produce, f"{today.isoformat()} 09:30", "", "", "", "", "示例：首批下线"]

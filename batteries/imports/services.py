@@ -33,8 +33,10 @@ from batteries.imports.readers import (
     xlsx_data_lines,
 )
 from batteries.imports.report import Counters, ErrorReport, ImportRejected, Progress
+from batteries.imports.scrapped import ScrapImport
 from batteries.models import ImportBatch
 from batteries.services.packs import REGISTERING_ROLES
+from batteries.services.scrap import scrap_reporter_refusal
 from enterprises.models import Enterprise
 
 logger = logging.getLogger(__name__)
@@ -97,6 +99,8 @@ def import_refusal(enterprise: Enterprise, kind: str) -> str:
         )
     if kind == ImportBatch.Kind.PACKS and not set(enterprise.roles) & REGISTERING_ROLES:
         return str(_("只有电池生产企业或进口商可以登记电池编码。"))
+    if kind == ImportBatch.Kind.SCRAPPED_VEHICLES and scrap_reporter_refusal(enterprise):
+        return str(scrap_reporter_refusal(enterprise)[1])
     return ""
 
 
@@ -194,8 +198,7 @@ def import_batch_run(*, batch_id: int) -> str:
         refusal = import_refusal(batch.enterprise, batch.kind)
         if refusal:
             raise ImportRejected(refusal)
-        importer_class = PackImport if batch.kind == ImportBatch.Kind.PACKS else EventImport
-        importer = importer_class(batch, report=report, progress=progress)
+        importer = IMPORTERS[batch.kind](batch, report=report, progress=progress)
         counters = importer.run(lambda: _rows_of(batch))
         timings = {step: round(s, 2) for step, s in getattr(importer, "timings", {}).items()}
         logger.info("import batch %s: %s; seconds per step %s", batch.pk, counters, timings)
@@ -203,7 +206,7 @@ def import_batch_run(*, batch_id: int) -> str:
         counters = importer.counters if importer else Counters()
         message = refused.message
         if batch.mode == ImportBatch.Mode.ALL_OR_NOTHING:
-            counters.rows_created = 0
+            counters.rows_created = counters.rows_warned = 0
         elif counters.rows_created:
             kept = _("此前已提交的 %(n)s 行保留。") % {"n": counters.rows_created}
             message = f"{message} {kept}"
@@ -212,6 +215,13 @@ def import_batch_run(*, batch_id: int) -> str:
         logger.exception("import batch %s failed", batch.pk)
         return _finish_failed(batch, report, exc)
     return _finish(batch, report, counters, *_outcome(batch, counters), complete=True)
+
+
+IMPORTERS = {
+    ImportBatch.Kind.PACKS: PackImport,
+    ImportBatch.Kind.EVENTS: EventImport,
+    ImportBatch.Kind.SCRAPPED_VEHICLES: ScrapImport,
+}
 
 
 def _outcome(batch: ImportBatch, counters: Counters) -> tuple[str, str]:
@@ -257,9 +267,10 @@ def _finish_failed(batch: ImportBatch, report: ErrorReport, exc: Exception) -> s
         rows_created=committed.rows_created,
         rows_duplicate=committed.rows_duplicate,
         rows_failed=committed.rows_failed,
+        rows_warned=committed.rows_warned,
     )
     if batch.mode == ImportBatch.Mode.ALL_OR_NOTHING:
-        counters.rows_created = 0
+        counters.rows_created = counters.rows_warned = 0
         kept = _("未导入任何数据。")
     else:
         kept = _("失败前已提交的 %(n)s 行保留；重新上传同一文件时，这些行将计为已存在。") % {

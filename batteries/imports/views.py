@@ -40,6 +40,7 @@ def _upload_context(request, form: ImportUploadForm | None = None) -> dict:
         "kind_help": KIND_HELP,
         "mode_help": MODE_HELP,
         "can_register": not import_refusal(enterprise, ImportBatch.Kind.PACKS),
+        "can_scrap": not import_refusal(enterprise, ImportBatch.Kind.SCRAPPED_VEHICLES),
     }
 
 
@@ -124,6 +125,7 @@ def _progress_json(batch: ImportBatch, progress: selectors.ImportProgress) -> di
         "rows_created": batch.rows_created,
         "rows_duplicate": batch.rows_duplicate,
         "rows_failed": batch.rows_failed,
+        "rows_warned": batch.rows_warned,
         "message": batch.message,
         **progress.as_dict(),
     }
@@ -132,7 +134,7 @@ def _progress_json(batch: ImportBatch, progress: selectors.ImportProgress) -> di
 @require_GET
 @login_required
 def import_errors(request, pk: int):
-    """Download the full error report (CSV, UTF-8 with BOM)."""
+    """Download the full report of errors and warnings (CSV, UTF-8 with BOM)."""
     batch = _batch_or_404(request, pk)
     if not batch.error_report:
         raise Http404(_("该批次没有错误报告。"))

@@ -65,7 +65,7 @@ def test_a_producer_imports_a_file_watches_it_finish_and_a_regulator_opens_a_new
     assert "新增 1 行" in outcome and "2 行有错误" in outcome
     assert page.locator("progress").get_attribute("value") == "100"
     rows = list(csv.reader(io.StringIO(report)))
-    assert rows[0] == ["行号", "字段", "错误代码", "错误说明", "原始值"]
+    assert rows[0] == ["行号", "字段", "错误代码", "错误说明", "原始值", "处理结果"]
     assert {(r[0], r[1]) for r in rows[1:]} == {("3", "电池编码"), ("4", "质量(kg)")}
 
     # A renamed or missing pack page fails here (NoReverseMatch); it must never be skipped.

@@ -70,7 +70,8 @@ def test_the_error_report_lists_row_field_code_message_and_the_value_as_typed(pr
     batch = import_file(producer_user, csv_bytes(mixed_rows()))
 
     rows = report_rows(batch)
-    assert rows[0] == ["行号", "字段", "错误代码", "错误说明", "原始值"]
+    assert rows[0] == ["行号", "字段", "错误代码", "错误说明", "原始值", "处理结果"]
+    assert {r[5] for r in rows[1:]} == {"错误，未导入"}
     by_row = {int(r[0]): r for r in rows[1:]}
     assert by_row[7][1:3] == ["质量(kg)", "value.integer"] and by_row[7][4] == "abc"
     assert by_row[3][4] == "T01XB01A1B2C3DG4F0000002"
