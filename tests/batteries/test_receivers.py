@@ -1,15 +1,17 @@
 """Who may receive a used pack, as the reporter's counterparty check decides it (real rows).
 
 Order No. 73: a comprehensive-utilization enterprise, or a producer's recycling service outlet
-that is operating. `counterparty_lookup` reads the outlets; `rules.receiver_is_qualified`
-decides.
+that is operating. `counterparty_lookup` (the form's check) and the recording path (a handover
+to anyone else is recorded with a warning for enforcement) read the outlets;
+`rules.receiver_is_qualified` decides.
 """
 
 import pytest
 
 from batteries.selectors import counterparty_lookup
+from common.identifiers import make_vin
 from enterprises.models import Enterprise, Outlet
-from tests.batteries.builders import outlet_create
+from tests.batteries.builders import outlet_create, pack_create, producer_create, record
 from tests.factories import enterprise_create
 
 pytestmark = pytest.mark.django_db
@@ -78,3 +80,51 @@ def test_an_unknown_or_unapproved_enterprise_is_not_found():
     pending = enterprise_create(name="己待审", roles=["utilizer"], status=Enterprise.Status.PENDING)
     assert counterparty_lookup(uscc=pending.uscc) is None
     assert counterparty_lookup(uscc="91350900587527783P") is None
+
+
+# --- The same decision on the recording path (batteries.services: events of every channel) --
+
+
+def scrapped_pack(dismantler):
+    """A pack dismantled by `dismantler`, ready to be handed over."""
+    producer = producer_create(name="甲电池", mfr="R01")
+    maker = enterprise_create(name="乙汽车", division="440307", roles=["vehicle_producer"])
+    pack, vin = pack_create(producer, mfr="R01"), make_vin("LDC12345", "R0000101")
+    steps = [
+        ("produce", producer, {}),
+        ("deliver", producer, {"counterparty_uscc": maker.uscc}),
+        ("install", maker, {"vin": vin}),
+        ("sell", maker, {}),
+        ("scrap_vehicle", dismantler, {"vin": vin, "document_ref": "BF-2026-0101"}),
+        ("dismantle", dismantler, {}),
+    ]
+    for minute, (kind, reporter, fields) in enumerate(steps):
+        assert record(pack, kind, reporter, minutes=minute, **fields).ok, kind
+    return pack
+
+
+def handover_warnings(receiver) -> list[str]:
+    dismantler = enterprise_create(name="丙拆解", division="320506", roles=["dismantler"])
+    pack = scrapped_pack(dismantler)
+    result = record(pack, "handover", dismantler, minutes=10, counterparty_uscc=receiver.uscc)
+    assert result.ok, result.errors  # recorded either way; enforcement examines the warning
+    return [warning.code for warning in result.warnings]
+
+
+def test_a_handover_to_a_producer_whose_only_outlet_is_closed_is_flagged():
+    producer = enterprise_create(name="庚电池", division="350102", roles=["battery_producer"])
+    outlet = outlet_create(producer)
+    outlet.status = Outlet.Status.CLOSED
+    outlet.save()
+    assert handover_warnings(producer) == ["event.receiver_unqualified"]
+
+
+def test_a_handover_to_a_producer_without_an_outlet_is_flagged():
+    producer = enterprise_create(name="庚汽车", division="440307", roles=["vehicle_producer"])
+    assert handover_warnings(producer) == ["event.receiver_unqualified"]
+
+
+def test_a_handover_to_a_producer_with_an_operating_outlet_is_not_flagged():
+    producer = enterprise_create(name="庚电池", division="350102", roles=["battery_producer"])
+    outlet_create(producer)
+    assert handover_warnings(producer) == []
