@@ -258,6 +258,19 @@ def scrap_packs(*, record: ScrappedVehicle) -> QuerySet[ScrappedVehiclePack]:
     return record.packs.select_related("battery", "event").order_by("-arrived", "battery__code")
 
 
+def scrap_visible_packs(*, user, records) -> set[int]:
+    """Return which packs of these records the user may read, in one query.
+
+    A record names every pack bound to its VIN; the dismantler may read those that came
+    with the vehicle (it holds them), not the codes of the ones that did not: a VIN alone
+    must not reveal which packs it carries.
+    """
+    ids = [row.battery_id for record in records for row in record.packs.all()]
+    if not ids:
+        return set()
+    return set(Battery.objects.scoped_for(user).filter(pk__any=ids).values_list("pk", flat=True))
+
+
 # The public tier (EU battery passport style): a broad status, never holders or events.
 PUBLIC_IN_USE, PUBLIC_END_OF_LIFE = _("在用"), _("已退役，回收处理中")
 PUBLIC_STATUS = {

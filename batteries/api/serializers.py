@@ -363,7 +363,11 @@ class VoidSerializer(serializers.Serializer):
 
 
 class ScrapPackSerializer(serializers.Serializer):
-    code = serializers.CharField(help_text="电池编码")
+    code = serializers.CharField(
+        allow_null=True,
+        help_text="电池编码；调用方无权查看的电池（如未随车到场的）为 null"
+        " / null for a pack the caller may not read (e.g. one that did not arrive)",
+    )
     arrived = serializers.BooleanField(help_text="是否随车到场 / arrived with the vehicle")
     event_id = serializers.IntegerField(
         allow_null=True, help_text="该电池的车辆报废回收事件；未到场为 null"
@@ -393,6 +397,7 @@ class ScrappedVehicleSerializer(_FastRows, serializers.Serializer):
     list_url_name = "api_scrap_list"
 
     def to_representation(self, record: ScrappedVehicle) -> dict:
+        visible = self.context.get("visible_packs", set())
         return {
             "certificate_no": record.certificate_no,
             "vin": record.vin,
@@ -404,7 +409,11 @@ class ScrappedVehicleSerializer(_FastRows, serializers.Serializer):
             "channel": record.channel,
             "reported_at": _moment(record.reported_at),
             "packs": [
-                {"code": row.battery.code, "arrived": row.arrived, "event_id": row.event_id}
+                {
+                    "code": row.battery.code if row.battery_id in visible else None,
+                    "arrived": row.arrived,
+                    "event_id": row.event_id,
+                }
                 for row in record.packs.all()
             ],
             "url": f"{self._list_url()}{record.certificate_no}/",

@@ -28,7 +28,7 @@ from batteries.api.serializers import (
 )
 from batteries.filters import ScrappedVehicleFilterSet
 from batteries.models import Channel, ScrappedVehicle
-from batteries.selectors import scrap_list
+from batteries.selectors import scrap_list, scrap_visible_packs
 from batteries.services.idempotency import idempotent
 from batteries.services.scrap import vehicles_scrap_record
 
@@ -73,6 +73,15 @@ class ScrappedVehicleListView(JsonOnly, generics.ListAPIView):
     def get_queryset(self):
         return scrap_list(user=self.request.user).prefetch_related("packs__battery")
 
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        context = {
+            **self.get_serializer_context(),
+            "visible_packs": scrap_visible_packs(user=request.user, records=page),
+        }
+        rows = ScrappedVehicleSerializer(page, many=True, context=context).data
+        return self.get_paginated_response(rows)
+
     def get_permissions(self):
         if self.request.method == "POST":
             return [IsAuthenticated(), ScrapsVehicles()]
@@ -105,7 +114,11 @@ class ScrappedVehicleListView(JsonOnly, generics.ListAPIView):
         if not result.ok:
             return errors_response(_without_index(result.errors), batch=False)
         (record,) = _written(request, result.records)
-        context = {"request": request, "warnings": _without_index(result.warnings)}
+        context = {
+            "request": request,
+            "warnings": _without_index(result.warnings),
+            "visible_packs": scrap_visible_packs(user=request.user, records=[record]),
+        }
         body = ScrappedVehicleCreatedSerializer(record, context=context).data
         return Response(body, status=status.HTTP_201_CREATED)
 
@@ -141,7 +154,11 @@ class ScrappedVehicleBatchView(JsonOnly, APIView):
         if not result.ok:
             return errors_response(result.errors, batch=True)
         records = _written(request, result.records)
-        rows = ScrappedVehicleSerializer(records, many=True, context={"request": request}).data
+        context = {
+            "request": request,
+            "visible_packs": scrap_visible_packs(user=request.user, records=records),
+        }
+        rows = ScrappedVehicleSerializer(records, many=True, context=context).data
         body = {
             "count": len(rows),
             "vehicles": rows,
@@ -171,4 +188,9 @@ class ScrappedVehicleDetailView(JsonOnly, generics.RetrieveAPIView):
         responses={200: ScrappedVehicleSerializer, 404: NOT_FOUND, **READ_ERRORS},
     )
     def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+        record = self.get_object()
+        context = {
+            **self.get_serializer_context(),
+            "visible_packs": scrap_visible_packs(user=request.user, records=[record]),
+        }
+        return Response(ScrappedVehicleSerializer(record, context=context).data)

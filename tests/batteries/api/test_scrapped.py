@@ -56,8 +56,9 @@ def test_a_dismantler_reports_a_scrapped_vehicle_and_gets_the_record_back(
     assert (body["pack_status"], body["note"], body["channel"]) == (
         "partial", "后备箱电池未到场", "api",
     )  # fmt: skip
-    packs = {p["code"]: (p["arrived"], p["event_id"] is not None) for p in body["packs"]}
-    assert packs == {a.code: (True, True), b.code: (False, False)}
+    # The pack that did not arrive is not the dismantler's to read: its code stays hidden.
+    packs = [(p["code"], p["arrived"], p["event_id"] is not None) for p in body["packs"]]
+    assert sorted(packs, key=str) == sorted([(a.code, True, True), (None, False, False)], key=str)
     assert [(w["index"], w["field"], w["code"]) for w in body["warnings"]] == [
         (None, "arrived_codes", "scrap.pack_missing")
     ]
@@ -196,7 +197,8 @@ def test_the_list_pages_with_a_cursor_at_constant_cost(
         vin, _ = sold(producer, maker, 2)
         assert dismantler_api.post(URL, vehicle(vin, f"BF-L-{n}"), format="json").status_code == 201
     dismantler_api.get(URL)
-    with django_assert_max_num_queries(4):  # the key, the page, its packs, their codes
+    # The key, the page, its packs, their codes, which of them the caller may read.
+    with django_assert_max_num_queries(5):
         page = dismantler_api.get(URL, {"page_size": 2}).json()
     assert "count" not in page and len(page["results"]) == 2 and page["next"]
     assert [len(v["packs"]) for v in page["results"]] == [2, 2]
@@ -216,3 +218,15 @@ def test_records_carry_exactly_the_fields_the_schema_documents(dismantler_api):
     assert set(created) == set(ScrappedVehicleCreatedSerializer().fields)
     created.pop("warnings")
     assert created == listed
+
+
+def test_a_regulator_reads_the_codes_of_the_packs_that_did_not_arrive(
+    producer, maker, dismantler_api, regulator_api
+):
+    vin, (a, b) = sold(producer, maker, 2)
+    created = dismantler_api.post(URL, vehicle(vin, "BF-R", arrived_codes=[a.code]), format="json")
+    assert created.status_code == 201
+    body = regulator_api.get(f"{URL}BF-R/").json()
+    assert sorted((p["code"], p["arrived"]) for p in body["packs"]) == sorted(
+        [(a.code, True), (b.code, False)]
+    )
