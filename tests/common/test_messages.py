@@ -116,6 +116,11 @@ def test_the_disputed_day_warning_names_the_letter_its_readings_and_the_day_chos
     ]
 
 
+def test_a_code_of_the_wrong_length_still_comes_back_normalized():
+    result = parse_battery_code(" 001pb01 ", today=TODAY)
+    assert result.code == "001PB01" and result.parsed is None
+
+
 @pytest.mark.parametrize("position", [18, 19])
 def test_a_foreign_character_in_the_repurposed_suffix_is_reported_once(position):
     value = REPURPOSED[: position - 1] + "-" + REPURPOSED[position:]
@@ -151,6 +156,8 @@ def test_building_a_code_from_bad_fields_says_which_field(fields, reason):
             "91A50900587527783P",
             ["第3位字符“A”无效，应为数字0–9。"],
         ),
+        # A letter outside the alphabet in the division positions is reported once.
+        ("91I50900587527783P", ["第3位字符“I”无效，应为数字0–9。"]),
         (
             "913509005I7527783P",
             ["第10位字符“I”无效，应为数字0–9或大写字母（不含I、O、S、V、Z）。"],
