@@ -99,7 +99,9 @@ def test_a_provincial_regulator_sees_handovers_involving_its_province(client, us
     assert pack.code in client.get(url).content.decode()
     client.force_login(users.fujian)  # the producer's province: the pack is made there
     assert pack.code in client.get(url).content.decode()
-    client.force_login(user_of_province("44"))
+    client.force_login(user_of_province("44"))  # the vehicle maker held it in Guangdong
+    assert pack.code in client.get(url).content.decode()
+    client.force_login(user_of_province("11"))  # no enterprise of Beijing was ever party
     assert pack.code not in client.get(url).content.decode()
 
 
