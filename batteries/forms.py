@@ -1,5 +1,7 @@
 """Forms of the digital-identity pages: they parse input; services decide and write."""
 
+import re
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -8,6 +10,7 @@ from batteries import rules, selectors
 from batteries.models import EventKind
 from batteries.services.events import EventInput, ItemError
 from batteries.services.packs import PackInput
+from batteries.services.scrap import ScrapInput
 from common.identifiers import (
     normalize_identifier,
     normalize_uscc,
@@ -296,3 +299,69 @@ class LookupForm(forms.Form):
 
     def clean_code(self) -> str:
         return normalize_identifier(self.cleaned_data["code"])
+
+
+# --- Reporting a scrapped vehicle -------------------------------------------------------------
+
+_CODE_SEPARATORS = re.compile(r"[;；,，、\s]+")
+
+
+class ScrapForm(forms.Form):
+    """One scrapped vehicle. Fields are only parsed here: the service checks everything, so
+    every problem of the vehicle is shown at once."""
+
+    vin = forms.CharField(
+        label=_("车辆识别代号（VIN）"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"class": "mono", "autocomplete": "off"}),
+    )
+    certificate_no = forms.CharField(label=_("《报废机动车回收证明》编号"), max_length=200)
+    scrapped_at = forms.DateTimeField(
+        label=_("报废回收时间（北京时间）"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
+    )
+    arrived_codes = forms.CharField(
+        label=_("随车到场的电池编码"),
+        required=False,
+        help_text=_(
+            "按电池标签填写，每行一个（也可用分号、逗号、顿号或空格分隔）；"
+            "留空表示该车辆绑定的电池全部随车到场。"
+        ),
+        widget=forms.Textarea(attrs={"rows": 4, "class": "mono", "spellcheck": "false"}),
+    )
+    pack_missing = forms.BooleanField(label=_("电池缺失"), required=False)
+    swap_pool = forms.BooleanField(label=_("换电车型，电池在换电体系内"), required=False)
+    note = forms.CharField(
+        label=_("说明"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("scrapped_at", timezone.localtime().replace(second=0))
+
+    def scrap_input(self) -> ScrapInput:
+        """Return the service input from what parsed (a field in error counts as empty)."""
+        data = self.cleaned_data
+        codes = [c for c in _CODE_SEPARATORS.split(data.get("arrived_codes") or "") if c]
+        return ScrapInput(
+            vin=normalize_vin(data.get("vin") or ""),
+            certificate_no=(data.get("certificate_no") or "").strip(),
+            scrapped_at=data.get("scrapped_at"),
+            arrived_codes=codes or None,
+            pack_missing=bool(data.get("pack_missing")),
+            swap_pool=bool(data.get("swap_pool")),
+            note=(data.get("note") or "").strip(),
+        )
+
+    def add_service_errors(self, errors: list[ItemError]) -> None:
+        """Show the service's errors next to their fields, unless a field already has one."""
+        parsed_badly = set(self.errors)
+        for error in errors:
+            name = error.field if error.field in self.fields else None
+            if name is not None and name in parsed_badly:
+                continue
+            self.add_error(name, str(error.message))

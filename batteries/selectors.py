@@ -265,7 +265,13 @@ def scrap_visible_packs(*, user, records) -> set[int]:
     with the vehicle (it holds them), not the codes of the ones that did not: a VIN alone
     must not reveal which packs it carries.
     """
-    ids = [row.battery_id for record in records for row in record.packs.all()]
+    return packs_visible(
+        user=user, ids=[row.battery_id for record in records for row in record.packs.all()]
+    )
+
+
+def packs_visible(*, user, ids: list[int]) -> set[int]:
+    """Return which of these packs the user may read, in one query."""
     if not ids:
         return set()
     return set(Battery.objects.scoped_for(user).filter(pk__any=ids).values_list("pk", flat=True))

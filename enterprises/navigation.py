@@ -29,6 +29,8 @@ ITEMS: list[NavItem] = [
     ),
     NavItem(_("编码校验"), "batteries:code_check", EVERYONE),
     NavItem(_("待我确认的移交"), "batteries:handover_inbox", ENTERPRISE),
+    # Dismantlers report here; other enterprises see a clear refusal, regulators the register.
+    NavItem(_("报废车辆"), "batteries:scrap_list", EVERYONE),
     NavItem(_("我的案件"), "enforcement:case_list", ENTERPRISE),
     NavItem(_("数据导入"), "batteries:import_list", EVERYONE),
     NavItem(_("API 文档"), "api_docs", EVERYONE),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from batteries.web import events, packs, public, rejections
+from batteries.web import events, packs, public, rejections, scrap
 
 urlpatterns: list = [
     path("packs/", packs.pack_list, name="pack_list"),
@@ -24,6 +24,9 @@ urlpatterns: list = [
         {"action": "dispute"},
         name="handover_dispute",
     ),
+    path("scrapped/", scrap.scrap_list, name="scrap_list"),
+    path("scrapped/new/", scrap.scrap_report, name="scrap_report"),
+    path("scrapped/<str:certificate_no>/", scrap.scrap_detail, name="scrap_detail"),
     path("codes/check/", public.code_check, name="code_check"),
     path("rejections/", rejections.code_rejection_list, name="code_rejection_list"),
     path("lookup/", public.lookup, name="lookup"),
