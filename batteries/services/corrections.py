@@ -4,7 +4,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from batteries.models import Battery, EventKind, Handover, LifecycleEvent, VehicleBinding
+from batteries import rules
+from batteries.models import (
+    Battery,
+    EventKind,
+    Handover,
+    LifecycleEvent,
+    ScrappedVehiclePack,
+    VehicleBinding,
+)
 from batteries.services.chain import event_content
 from common.hashing import event_hash
 
@@ -91,6 +99,26 @@ def _undo_relations(event, correction, battery, now) -> None:
         )
         battery.vehicle = closed.vehicle
     _undo_handovers(event, now)
+    _undo_scrap(event)
+
+
+def _undo_scrap(event) -> None:
+    """A voided scrap event: its pack no longer counts as arrived with the vehicle."""
+    row = ScrappedVehiclePack.objects.filter(event=event).select_related("record__vehicle").first()
+    if row is None:
+        return
+    row.arrived, row.event = False, None
+    row.save(update_fields=["arrived", "event"])
+    record = row.record
+    packs = list(record.packs.values_list("arrived", flat=True))
+    record.pack_status = rules.scrap_pack_status(
+        vehicle_known=record.vehicle is not None,
+        bound=len(packs),
+        arrived=sum(packs),
+        swap=bool(record.vehicle and record.vehicle.is_swap_model),
+        missing_declared=True,
+    )
+    record.save(update_fields=["pack_status"])
 
 
 def _undo_handovers(event, now) -> None:

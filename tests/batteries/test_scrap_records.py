@@ -364,3 +364,31 @@ def test_a_pack_no_longer_bound_cannot_be_scrapped_by_its_former_vin(p):
     assert record(pack, "remove_for_repair", repair).ok  # leaves the vehicle
     result = record(pack, "scrap_vehicle", p.dismantler, vin=vin, document_ref="BF-X")
     assert [e.code for e in result.errors] == ["event.unknown_code"]
+
+
+def test_voiding_a_scrap_event_counts_its_pack_as_not_arrived(p):
+    from batteries.services.corrections import event_void
+
+    vin, (a, b) = sold_vehicle(p, packs=2)
+    result = scrap(p, item(vin, "BF-V"))
+    event = next(e for e in result.events if e.battery_id == b.pk)
+
+    event_void(event=event, reporter=p.dismantler, reason="扫错电池", channel=Channel.WEB)
+
+    stored = ScrappedVehicle.objects.get()
+    assert stored.pack_status == "partial"
+    assert rows(stored) == sorted([(a.code, True, "scrap_vehicle"), (b.code, False, None)])
+    b.refresh_from_db()
+    assert b.state == State.SOLD
+
+
+def test_a_batch_of_vehicles_costs_the_same_queries_as_one(p, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    vehicles = [sold_vehicle(p, packs=2)[0] for _ in range(6)]
+    with CaptureQueriesContext(connection) as one:
+        assert scrap(p, item(vehicles[0], "BF-Q-0")).ok
+    with django_assert_max_num_queries(len(one)):
+        result = scrap(p, *(item(vin, f"BF-Q-{n}") for n, vin in enumerate(vehicles[1:], 1)))
+    assert result.ok and len(result.events) == 10

@@ -449,3 +449,33 @@ def test_a_scrap_naming_another_vin_is_answered_as_an_unknown_code(
     assert right.status_code == 201, right.content
     assert right.json()["vin"] == vin and right.json()["warnings"] == []
     assert never.state == "registered"
+
+
+def test_the_givers_handover_reported_after_the_receipt_reconciles_the_pair(
+    producer, maker, dismantler, utilizer
+):
+    from batteries.models import Handover
+
+    pack = _dismantled(producer, maker, dismantler)
+    receipt = {
+        "code": pack.code,
+        "kind": "receipt_confirm",
+        "occurred_at": an_hour_ago(20),
+        "counterparty_uscc": dismantler.uscc,
+    }
+    assert key_client(utilizer).post(URL, receipt, format="json").status_code == 201
+    handover = {
+        "code": pack.code,
+        "kind": "handover",
+        "occurred_at": an_hour_ago(10),
+        "counterparty_uscc": utilizer.uscc,
+    }
+
+    response = key_client(dismantler).post(URL, handover, format="json")
+
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert (body["state_after"], body["holder_after"]["uscc"], body["warnings"]) == (
+        "received", utilizer.uscc, [],
+    )  # fmt: skip
+    assert Handover.objects.get(battery=pack).status == "confirmed"

@@ -273,3 +273,33 @@ def test_an_events_file_records_a_handover_to_an_unqualified_receiver_and_counts
     assert report_rows(batch)[1][5] == "提示，已记录"
     pack.refresh_from_db()
     assert pack.state == State.HANDED_OVER
+
+
+def test_an_events_file_records_a_receipt_before_its_handover_and_the_handover_closes_it(
+    producer, maker, dismantler, dismantler_user
+):
+    from batteries.models import Handover
+
+    vin, (pack,) = sold_vehicle(producer, maker)
+    assert record(pack, "scrap_vehicle", dismantler, minutes=-60, vin=vin, document_ref="BF-R").ok
+    assert record(pack, "dismantle", dismantler, minutes=-59).ok
+    utilizer = enterprise_create(name="戊综合利用", division="430181", seed=42, roles=["utilizer"])
+    utilizer_user = user_of("enterprise_operator", enterprise=utilizer)
+    received = (timezone.localtime() - dt.timedelta(minutes=10)).strftime("%Y-%m-%d %H:%M")
+    receipt = [[pack.code, "receipt_confirm", received, dismantler.uscc] + [""] * 4]
+
+    first = import_file(utilizer_user, csv_bytes(receipt, header=EVENT_HEADER), kind="events")
+
+    assert (first.rows_created, first.rows_warned) == (1, 1)
+    assert by_row(first) == {
+        2: [("warning", "对方企业统一社会信用代码", "event.receipt_before_handover")]
+    }
+    assert Handover.objects.get(battery=pack).status == "awaiting_giver"
+    handover = [[pack.code, "handover", WHEN, utilizer.uscc] + [""] * 4]  # before the receipt
+
+    second = import_file(dismantler_user, csv_bytes(handover, header=EVENT_HEADER), kind="events")
+
+    assert (second.rows_created, second.rows_failed, second.rows_warned) == (1, 0, 0)
+    assert Handover.objects.get(battery=pack).status == "confirmed"
+    pack.refresh_from_db()
+    assert (pack.state, pack.holder) == (State.RECEIVED, utilizer)

@@ -259,3 +259,55 @@ def test_only_the_reporter_of_the_latest_event_is_offered_a_correction(
     assert "void" not in offered_kinds(client, pack.code)
     response = client.post(URL, {"code": pack.code, "kind": "void", "reason": "x"})
     assert field_errors(response, "kind") and not LifecycleEvent.objects.filter(kind="void")
+
+
+# --- A receipt reported before its handover ---------------------------------------------------
+
+
+def test_a_receiver_reports_a_receipt_before_the_handover_naming_the_giver(
+    client, users, parties, pack
+):
+    drive(pack, "dismantle", parties)
+    client.force_login(users.utilizer)
+    form = client.get(URL, {"code": pack.code, "kind": "receipt_confirm"}).content.decode()
+    assert "移交方统一社会信用代码" in form
+
+    response = post(client, pack.code, "receipt_confirm", counterparty_uscc=parties.dismantler.uscc)
+
+    assert response.status_code == 302
+    pack.refresh_from_db()
+    assert (pack.state, pack.holder) == (State.RECEIVED, parties.utilizer)
+    assert Handover.objects.get(battery=pack).status == Handover.Status.AWAITING_GIVER
+    page = client.get(response.url).content.decode()
+    assert 'class="msg-warning"' in page and "移交方尚未上报该移交" in page
+
+
+def test_a_receipt_naming_a_giver_that_does_not_hold_the_pack_looks_like_an_unknown_code(
+    client, users, parties, pack
+):
+    drive(pack, "dismantle", parties)
+    client.force_login(users.utilizer)
+    never = code_for("T01")
+    wrong = post(client, pack.code, "receipt_confirm", counterparty_uscc=parties.maker.uscc)
+    unknown = post(client, never, "receipt_confirm", counterparty_uscc=parties.maker.uscc)
+    assert field_errors(wrong, "code") == [f"电池编码未登记：{pack.code}"]
+    assert _page(wrong, pack.code) == _page(unknown, never)
+    assert not Handover.objects.filter(battery=pack).exists()
+
+
+def test_the_giver_closes_a_receipt_reported_first_with_its_handover(client, users, parties, pack):
+    drive(pack, "dismantle", parties)
+    assert record(
+        pack, "receipt_confirm", parties.utilizer, minutes=20,
+        counterparty_uscc=parties.dismantler.uscc,
+    ).ok  # fmt: skip
+    client.force_login(users.dismantler)
+    assert "handover" in offered_kinds(client, pack.code)
+
+    response = post(client, pack.code, "handover", counterparty_uscc=parties.utilizer.uscc)
+
+    assert response.status_code == 302, field_errors(response, "__all__")
+    row = Handover.objects.get(battery=pack)
+    assert (row.status, row.handover_event.kind) == (Handover.Status.CONFIRMED, "handover")
+    pack.refresh_from_db()
+    assert (pack.state, pack.holder) == (State.RECEIVED, parties.utilizer)

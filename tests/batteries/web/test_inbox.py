@@ -66,3 +66,23 @@ def test_nobody_else_can_confirm_a_handover(client, users, handed_over):
     response = client.post(reverse("batteries:handover_confirm", args=[handover.pk]), follow=True)
     assert "该移交记录不存在或已处理" in response.content.decode()
     assert Handover.objects.get(pk=handover.pk).status == Handover.Status.OPEN
+
+
+def test_an_unqualified_receiver_confirms_its_handover_and_is_told_it_will_be_examined(
+    client, users, parties, pack
+):
+    from tests.batteries.builders import record
+
+    drive(pack, "dismantle", parties)
+    assert record(pack, "handover", parties.dismantler, minutes=10,
+                  counterparty_uscc=parties.repair.uscc).ok  # fmt: skip
+    handover = Handover.objects.get(battery=pack)
+    client.force_login(users.repair)
+    assert pack.code in client.get(INBOX).content.decode()
+
+    response = client.post(reverse("batteries:handover_confirm", args=[handover.pk]), follow=True)
+
+    body = response.content.decode()
+    assert "已确认接收" in body and 'class="msg-warning"' in body and "不具备接收资格" in body
+    pack.refresh_from_db()
+    assert (pack.state, pack.holder) == (State.RECEIVED, parties.repair)
