@@ -351,3 +351,197 @@ def test_other_declared_uses_are_not_prohibited(use):
 def test_each_refusal_tells_the_reporter_what_is_wrong(kind, changes, message):
     with translation.override("zh-hans"):
         assert str(refusal_for(kind, facts(**changes)).message) == message
+
+
+# --- What is recorded but examined: notices, receipts before handovers, scrap proofs --------
+
+
+def notices(kind: str, **changes) -> list[tuple[str, str]]:
+    return [(n.code, n.field) for n in rules.notices_for(kind, facts(**changes))]
+
+
+@pytest.mark.parametrize(
+    ("roles", "owns_outlet", "expected"),
+    [
+        ({"utilizer"}, False, []),
+        ({"battery_producer"}, True, []),
+        ({"battery_producer"}, False, [("event.receiver_unqualified", "counterparty_uscc")]),
+        ({"vehicle_producer"}, False, [("event.receiver_unqualified", "counterparty_uscc")]),
+        ({"repair_shop"}, False, [("event.receiver_unqualified", "counterparty_uscc")]),
+    ],
+)
+def test_a_handover_to_an_unqualified_receiver_carries_a_notice(roles, owns_outlet, expected):
+    changes = {"counterparty_roles": frozenset(roles), "counterparty_owns_outlet": owns_outlet}
+    assert notices("handover", state="dismantled", **changes) == expected
+
+
+def test_a_handover_without_a_counterparty_is_flagged_as_unqualified_too():
+    assert notices("handover", counterparty_roles=None, counterparty_owns_outlet=False) == [
+        ("event.receiver_unqualified", "counterparty_uscc")
+    ]
+
+
+@pytest.mark.parametrize("kind", ["receipt_confirm", "receipt_dispute"])
+@pytest.mark.parametrize(
+    ("roles", "owns_outlet", "flagged"),
+    [
+        ({"utilizer"}, False, False),
+        ({"battery_producer"}, True, False),
+        ({"battery_producer"}, False, True),
+        ({"dismantler"}, False, True),
+    ],
+)
+def test_a_receipt_by_an_unqualified_receiver_carries_a_notice(kind, roles, owns_outlet, flagged):
+    found = notices(
+        kind,
+        state="handed_over",
+        reporter_roles=frozenset(roles),
+        reporter_owns_outlet=owns_outlet,
+        open_handover_receiver_is_reporter=True,
+    )
+    assert found == ([("event.receiver_unqualified", "")] if flagged else [])
+
+
+def test_a_receipt_reported_before_its_handover_says_it_awaits_the_giver():
+    found = notices("receipt_confirm", state="dismantled", open_handover_receiver_is_reporter=None)
+    assert found == [("event.receipt_before_handover", "counterparty_uscc")]
+    assert notices("receipt_dispute", open_handover_receiver_is_reporter=None) == []
+    assert notices("produce", open_handover_receiver_is_reporter=None) == []
+
+
+def test_the_notices_say_the_event_was_recorded_and_will_be_examined():
+    with translation.override("zh-hans"):
+        handover = rules.notices_for(
+            "handover", facts(counterparty_roles=frozenset(), counterparty_owns_outlet=False)
+        )
+        assert [str(n.message) for n in handover] == [
+            "接收方不是综合利用企业或生产企业的回收服务网点：移交已记录，将由监管部门审查。"
+        ]
+        early = rules.notices_for(
+            "receipt_confirm",
+            facts(
+                reporter_roles=frozenset({"dismantler"}), open_handover_receiver_is_reporter=None
+            ),
+        )
+        assert [str(n.message) for n in early] == [
+            "本企业不是综合利用企业，也未运营回收服务网点，不具备接收资格：已记录，将由监管部门审查。",
+            "移交方尚未上报该移交：接收已先行记录，移交方上报后自动核对；"
+            "移交方逾期未上报的，将由监管部门审查。",
+        ]
+
+
+def early_receipt(**changes) -> tuple[str, str] | None:
+    """A receipt_confirm with no open handover, by a utilizer naming the holder as giver."""
+    values = {
+        "state": "dismantled",
+        "reporter_roles": frozenset({"utilizer"}),
+        "reporter_is_holder": False,
+        "counterparty_is_holder": True,
+        "open_handover_receiver_is_reporter": None,
+    }
+    return refusal("receipt_confirm", **(values | changes))
+
+
+@pytest.mark.parametrize("state", ["removed", "at_outlet", "dismantled", "in_swap_pool"])
+def test_a_receipt_may_be_reported_before_the_handover_from_where_handovers_start(state):
+    assert early_receipt(state=state) is None
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({"state": "sold"}, ("event.no_open_handover", "code")),
+        ({"state": "received"}, ("event.no_open_handover", "code")),
+        ({"reporter_roles": frozenset({"dealer"})}, ("event.role", "kind")),
+        ({"counterparty_roles": None}, ("event.counterparty_required", "counterparty_uscc")),
+        ({"reporter_is_holder": True}, ("event.already_holder", "code")),
+        ({"counterparty_is_holder": False}, ("event.giver_not_holder", "counterparty_uscc")),
+    ],
+)
+def test_a_receipt_before_its_handover_needs_a_receiver_role_and_the_holder_as_giver(
+    changes, expected
+):
+    assert early_receipt(**changes) == expected
+
+
+def test_a_dispute_needs_an_open_handover():
+    assert refusal(
+        "receipt_dispute", state="dismantled", open_handover_receiver_is_reporter=None
+    ) == ("event.no_open_handover", "code")
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({"receipt_first_receiver_is_counterparty": True}, None),
+        (
+            {"receipt_first_receiver_is_counterparty": False},
+            ("event.received_by_other", "counterparty_uscc"),
+        ),
+        (
+            {"receipt_first_receiver_is_counterparty": True, "counterparty_roles": None},
+            ("event.counterparty_required", "counterparty_uscc"),
+        ),
+        (
+            {"receipt_first_receiver_is_counterparty": True, "state": "recycled"},
+            ("event.state", "kind"),
+        ),
+    ],
+)
+def test_the_givers_handover_after_an_early_receipt_must_name_that_receiver(changes, expected):
+    assert refusal("handover", **({"state": "received"} | changes)) == expected
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({}, None),
+        ({"has_vehicle": False}, ("event.vehicle_required", "vin")),
+        ({"vin_is_bound": False}, ("event.vehicle_mismatch", "vin")),
+    ],
+)
+def test_a_scrap_names_the_vin_the_pack_is_bound_to(changes, expected):
+    assert refusal("scrap_vehicle", state="sold", **changes) == expected
+    proof = rules.proof_refusal("scrap_vehicle", facts(state="sold", **changes))
+    assert (None if proof is None else (proof.code, proof.field)) == expected
+
+
+def test_only_scraps_and_receipts_need_proof_of_a_relation_to_the_pack():
+    assert rules.proof_refusal("produce", facts(has_vehicle=False)) is None
+    early = facts(
+        state="dismantled",
+        reporter_is_holder=False,
+        counterparty_is_holder=True,
+        open_handover_receiver_is_reporter=None,
+    )
+    assert rules.proof_refusal("receipt_confirm", early) is None
+    assert rules.proof_refusal("receipt_dispute", early).code == "event.no_open_handover"
+
+
+@pytest.mark.parametrize(
+    ("vehicle_known", "bound", "arrived", "swap", "missing_declared", "status"),
+    [
+        (True, 1, 1, False, False, "arrived"),
+        (True, 2, 3, False, False, "arrived"),
+        (True, 2, 1, False, False, "partial"),
+        (True, 1, 0, False, False, "missing"),
+        (True, 1, 0, True, False, "swap_pool"),  # swap models are exempt from 车电一体
+        (True, 1, 1, True, False, "arrived"),
+        (False, 0, 0, False, False, "arrived"),  # unknown VIN: the declaration is all
+        (False, 0, 0, False, True, "missing"),
+        (False, 0, 0, True, True, "swap_pool"),
+    ],
+)
+def test_a_scrapped_vehicle_brought_its_packs_or_not(
+    vehicle_known, bound, arrived, swap, missing_declared, status
+):
+    assert (
+        rules.scrap_pack_status(
+            vehicle_known=vehicle_known,
+            bound=bound,
+            arrived=arrived,
+            swap=swap,
+            missing_declared=missing_declared,
+        )
+        == status
+    )
