@@ -109,7 +109,7 @@ def vehicles_scrap_record(
     refusal = scrap_reporter_refusal(reporter)
     if refusal:
         return ScrapResult([], [], [ItemError(0, "", *refusal)])
-    plans, errors = _plans(items, reporter=reporter, now=now)
+    plans, errors = _plans(items, now=now)
     if errors and all_or_nothing:
         return ScrapResult([], [], errors)
     writer = _Writer(reporter=reporter, user=user, channel=channel, batch=import_batch, now=now)
@@ -138,53 +138,68 @@ def _order(problem) -> tuple:
 # --- Checking the items ------------------------------------------------------------------
 
 
-def _plans(
-    items: list[ScrapInput], *, reporter: Enterprise, now: datetime
-) -> tuple[list[_Plan], list[ItemError]]:
+def _plans(items: list[ScrapInput], *, now: datetime) -> tuple[list[_Plan], list[ItemError]]:
     """Check every item (all its problems at once) with three queries for the batch."""
-    vins = {normalize_vin(item.vin) for item in items}
-    numbers = {item.certificate_no.strip() for item in items}
-    taken = set(
-        ScrappedVehicle.objects.filter(certificate_no__any=list(numbers - {""})).values_list(
-            "certificate_no", flat=True
-        )
-    )
-    vehicles = {v.vin: v for v in Vehicle.objects.filter(vin__any=list(vins - {""}))}
-    bound: dict[int, dict[str, int]] = {v.pk: {} for v in vehicles.values()}
-    for pk, code, vehicle_id in Battery.objects.filter(vehicle_id__any=list(bound)).values_list(
-        "id", "code", "vehicle_id"
-    ):
-        bound[vehicle_id][code] = pk
-    plans, errors, seen_numbers, seen_vins = [], [], set(), set()
+    known = _Known.load(items)
+    plans, errors = [], []
     for index, item in enumerate(items):
-        problems: list[tuple[str, str, str]] = []
-        vin = normalize_vin(item.vin)
-        number = item.certificate_no.strip()
-        problems += _item_problems(item, vin=vin, number=number, now=now)
-        if number and (number in taken or number in seen_numbers):
-            problems.append(("certificate_no", *certificate_taken(number)))
-        if vin and vin in seen_vins:
-            repeated = _("同一车辆识别代号在本批中重复出现：%(vin)s") % {"vin": vin}
-            problems.append(("vin", "scrap.vin_repeated", repeated))
-        vehicle = vehicles.get(vin)
-        packs = bound.get(vehicle.pk, {}) if vehicle else {}
+        vin, number = normalize_vin(item.vin), item.certificate_no.strip()
+        vehicle = known.vehicles.get(vin)
+        packs = known.bound.get(vehicle.pk, {}) if vehicle else {}
         arrived = _arrived(item, packs)
-        problems += [
-            (
-                "arrived_codes",
-                "scrap.pack_not_bound",
-                _("电池编码 %(code)s 未绑定在该车辆上。") % {"code": code},
-            )
-            for code in arrived
-            if code not in packs
+        problems = [
+            *_item_problems(item, vin=vin, number=number, now=now),
+            *known.repeats(vin, number),
+            *(
+                (
+                    "arrived_codes",
+                    "scrap.pack_not_bound",
+                    _("电池编码 %(code)s 未绑定在该车辆上。") % {"code": code},
+                )
+                for code in arrived
+                if code not in packs
+            ),
         ]
-        seen_numbers.add(number)
-        seen_vins.add(vin)
         if problems:
             errors += [ItemError(index, f, c, m) for f, c, m in problems]
-            continue
-        plans.append(_plan(index, item, vin, number, vehicle, packs, arrived))
+        else:
+            plans.append(_plan(index, item, vin, number, vehicle, packs, arrived))
     return plans, errors
+
+
+@dataclass
+class _Known:
+    """What the registry already holds about a batch's VINs and certificates."""
+
+    taken: set[str]
+    vehicles: dict[str, Vehicle]
+    bound: dict[int, dict[str, int]]  # vehicle id → code → pack id of its bound packs
+    seen_numbers: set[str] = field(default_factory=set)
+    seen_vins: set[str] = field(default_factory=set)
+
+    @classmethod
+    def load(cls, items: list[ScrapInput]) -> "_Known":
+        vins = {normalize_vin(item.vin) for item in items} - {""}
+        numbers = {item.certificate_no.strip() for item in items} - {""}
+        taken = ScrappedVehicle.objects.filter(certificate_no__any=list(numbers))
+        vehicles = {v.vin: v for v in Vehicle.objects.filter(vin__any=list(vins))}
+        bound: dict[int, dict[str, int]] = {v.pk: {} for v in vehicles.values()}
+        packs = Battery.objects.filter(vehicle_id__any=list(bound))
+        for pk, code, vehicle_id in packs.values_list("id", "code", "vehicle_id"):
+            bound[vehicle_id][code] = pk
+        return cls(set(taken.values_list("certificate_no", flat=True)), vehicles, bound)
+
+    def repeats(self, vin: str, number: str) -> list[tuple[str, str, str]]:
+        """Return the problems of a certificate already used, or a VIN twice in the batch."""
+        problems = []
+        if number and (number in self.taken or number in self.seen_numbers):
+            problems.append(("certificate_no", *certificate_taken(number)))
+        if vin and vin in self.seen_vins:
+            repeated = _("同一车辆识别代号在本批中重复出现：%(vin)s") % {"vin": vin}
+            problems.append(("vin", "scrap.vin_repeated", repeated))
+        self.seen_numbers.add(number)
+        self.seen_vins.add(vin)
+        return problems
 
 
 def _item_problems(item: ScrapInput, *, vin: str, number: str, now) -> list[tuple]:
