@@ -545,3 +545,55 @@ def test_a_scrapped_vehicle_brought_its_packs_or_not(
         )
         == status
     )
+
+
+_EARLY = {
+    "state": "dismantled",
+    "reporter_roles": frozenset({"utilizer"}),
+    "reporter_is_holder": False,
+    "counterparty_is_holder": True,
+    "open_handover_receiver_is_reporter": None,
+}
+
+
+@pytest.mark.parametrize(
+    ("kind", "changes", "message"),
+    [
+        (
+            "scrap_vehicle",
+            {"state": "sold", "has_vehicle": False},
+            "必须填写车辆识别代号（VIN）。",
+        ),
+        (
+            "scrap_vehicle",
+            {"state": "sold", "vin_is_bound": False},
+            "该电池当前未绑定在所填车辆上：只能通过电池所绑定车辆的识别代号（VIN）上报报废。",
+        ),
+        (
+            "receipt_confirm",
+            _EARLY | {"counterparty_roles": None},
+            "没有待确认的移交记录：先行确认接收时，必须填写移交方（对方企业）统一社会信用代码。",
+        ),
+        (
+            "receipt_confirm",
+            _EARLY | {"reporter_is_holder": True},
+            "本企业已是该电池的当前持有企业。",
+        ),
+        (
+            "receipt_confirm",
+            _EARLY | {"counterparty_is_holder": False},
+            "所填移交方不是该电池的当前持有企业：请核对移交方统一社会信用代码。",
+        ),
+        (
+            "handover",
+            {"state": "received", "receipt_first_receiver_is_counterparty": False},
+            "该电池已由另一企业上报从本企业接收，移交对象应为该企业，不能移交给所填企业。"
+            "请核对对方企业统一社会信用代码。",
+        ),
+    ],
+)
+def test_each_refusal_of_the_recording_rules_tells_the_reporter_what_is_wrong(
+    kind, changes, message
+):
+    with translation.override("zh-hans"):
+        assert str(refusal_for(kind, facts(**changes)).message) == message
