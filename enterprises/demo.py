@@ -39,6 +39,8 @@ ENTERPRISES = [
         "approved",
     ),
     ("applicant", "浙江待审电池回收有限公司", "330110", [Role.UTILIZER], None, "pending"),
+    # Sells the demo vehicles in Changsha, where neither producer runs an operating outlet.
+    ("dealer", "湖南示例汽车销售服务有限公司", "430104", [Role.DEALER], None, "approved"),
 ]
 
 
@@ -163,7 +165,7 @@ def seed() -> list[tuple[str, str, str]]:
         _user("miit", User.Kind.NATIONAL_REGULATOR, "工信部 李监管"),
         _user("jiangsu", User.Kind.PROVINCIAL_REGULATOR, "江苏省工信厅 王监管", province="32"),
     ]
-    for key in ("battery", "vehicle", "dismantler", "utilizer", "swap", "applicant"):
+    for key in ("battery", "vehicle", "dismantler", "utilizer", "swap", "applicant", "dealer"):
         logins.append(
             _user(
                 f"{key}-admin",
