@@ -19,7 +19,7 @@ from batteries.web.pagination import KeysetPage
 from common.calendar import DayInfo, WorkingCalendar
 from common.identifiers import normalize_uscc
 from enforcement import display
-from enforcement.models import Case, CaseStep, DeadlineRule, Finding, PenaltyRule
+from enforcement.models import Case, CaseStep, DeadlineRule, Finding, PenaltyRule, ScanRun
 from enforcement.rules import DeadlineExplanation, deadline_explain, may_act_on_case
 from enforcement.services.calendar import calendar_load
 from enterprises.models import User
@@ -316,3 +316,10 @@ def finding_rows(
             )
             row.notice = display.unofficial_notice(row.explanation.unofficial_years)
     return rows
+
+
+def last_scan(*, user) -> ScanRun | None:
+    """Return the latest completed scan run (not a dry run) a regulator may know of."""
+    if not getattr(user, "is_regulator", False):
+        return None
+    return ScanRun.objects.filter(dry_run=False).order_by("-started_at").first()

@@ -12,6 +12,8 @@ class NavItem:
     label: str
     url_name: str
     audience: frozenset[str]  # "regulator", "enterprise", "enterprise_admin"
+    # For enterprise users: shown only to enterprises holding one of these roles (empty: all).
+    roles: frozenset[str] = frozenset()
 
 
 REGULATOR = frozenset({"regulator"})
@@ -29,8 +31,8 @@ ITEMS: list[NavItem] = [
     ),
     NavItem(_("编码校验"), "batteries:code_check", EVERYONE),
     NavItem(_("待我确认的移交"), "batteries:handover_inbox", ENTERPRISE),
-    # Dismantlers report here; other enterprises see a clear refusal, regulators the register.
-    NavItem(_("报废车辆"), "batteries:scrap_list", EVERYONE),
+    # Dismantlers report scrapped vehicles here; regulators read the records.
+    NavItem(_("报废车辆"), "batteries:scrap_list", EVERYONE, frozenset({"dismantler"})),
     NavItem(_("我的案件"), "enforcement:case_list", ENTERPRISE),
     NavItem(_("数据导入"), "batteries:import_list", EVERYONE),
     NavItem(_("API 文档"), "api_docs", EVERYONE),
@@ -50,6 +52,13 @@ def audience_of(user) -> str | None:
     return "enterprise"
 
 
+def _has_role(user, roles: frozenset[str]) -> bool:
+    if not roles or user.is_regulator:
+        return True
+    enterprise = getattr(user, "enterprise", None)
+    return bool(enterprise and roles & set(enterprise.roles or []))
+
+
 def menu_for(user) -> list[dict]:
     """Return the menu entries the user may see; entries whose page is not built are skipped."""
     audience = audience_of(user)
@@ -57,7 +66,7 @@ def menu_for(user) -> list[dict]:
         return []
     items = []
     for item in ITEMS:
-        if audience not in item.audience:
+        if audience not in item.audience or not _has_role(user, item.roles):
             continue
         try:
             items.append({"label": item.label, "url": reverse(item.url_name)})

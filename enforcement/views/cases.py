@@ -114,6 +114,8 @@ def _list_context(request, bulk_form=None) -> dict:
         "list_query": urlencode(kept),
         "bulk_form": bulk_form or (CaseBulkForm() if user.is_regulator else None),
         "bulk_actions": list(ACTION_LABELS.items()),
+        "last_scan": selectors.last_scan(user=user),
+        "national": scope_of(user).national,
     }
 
 
