@@ -11,10 +11,14 @@ import datetime as dt
 
 import pytest
 
-from common.calendar import WorkingCalendar
-from enforcement.models import CalendarDay, CalendarOverride
+from common.calendar import (
+    DayInfo,
+    WorkingCalendar,
+    add_calendar_days,
+    calendar_rows,
+    official_years,
+)
 from enforcement.rules import deadline_due, deadline_explain
-from enforcement.services.calendar import calendar_load, calendar_table_rebuild
 
 D = dt.date
 PLAIN = WorkingCalendar()
@@ -102,23 +106,52 @@ def test_the_explanation_names_the_holidays_counted():
     assert D(2026, 5, 9) not in names
 
 
-@pytest.mark.django_db
-def test_the_calendar_table_numbers_working_days_for_one_join():
-    rows = {
-        day.day: day
-        for day in CalendarDay.objects.filter(day__range=(D(2026, 5, 6), D(2026, 5, 26)))
-    }
-    start = rows[D(2026, 5, 6)]
-    due = CalendarDay.objects.get(is_working=True, working_ordinal=start.working_ordinal + 15)
-    assert due.day == D(2026, 5, 26)
-    assert rows[D(2026, 5, 9)].is_working and rows[D(2026, 5, 9)].name == "劳动节调休上班"
+def test_each_day_says_why_it_is_or_is_not_worked():
+    assert PLAIN.info(D(2026, 2, 16)) == DayInfo(D(2026, 2, 16), False, True, "春节")
+    assert PLAIN.info(D(2026, 2, 14)) == DayInfo(D(2026, 2, 14), True, True, "春节调休上班")
+    assert PLAIN.info(D(2026, 5, 10)) == DayInfo(D(2026, 5, 10), False, True, "")
+    assert PLAIN.info(D(2026, 5, 11)) == DayInfo(D(2026, 5, 11), True, True, "")
+    assert PLAIN.info(D(2027, 1, 2)) == DayInfo(D(2027, 1, 2), False, False, "")
+    overridden = WorkingCalendar(overrides={D(2026, 5, 11): (False, "示例")})
+    assert overridden.info(D(2026, 5, 11)) == DayInfo(D(2026, 5, 11), False, True, "示例")
 
 
-@pytest.mark.django_db
-def test_an_override_row_changes_the_calendar_table():
-    CalendarOverride.objects.create(day=D(2026, 5, 11), is_working=False, reason="示例")
-    calendar_table_rebuild()
-    start = CalendarDay.objects.get(day=D(2026, 5, 6))
-    due = CalendarDay.objects.get(is_working=True, working_ordinal=start.working_ordinal + 15)
-    assert due.day == D(2026, 5, 27)
-    assert calendar_load().add_working_days(D(2026, 5, 6), 15) == D(2026, 5, 27)
+def test_a_year_entered_by_regulators_counts_as_official():
+    calendar = WorkingCalendar(
+        overrides={D(2027, 1, 1): (False, "元旦")}, loaded_years=frozenset({2027})
+    )
+    assert calendar.info(D(2027, 1, 1)) == DayInfo(D(2027, 1, 1), False, True, "元旦")
+    assert calendar.info(D(2027, 1, 4)).official is True
+    assert calendar.unofficial_years([D(2027, 3, 1), D(2028, 1, 3)]) == [2028]
+    assert calendar.add_working_days(D(2026, 12, 31), 1) == D(2027, 1, 4)
+
+
+def test_zero_working_days_is_the_start_and_a_negative_count_is_refused():
+    assert PLAIN.add_working_days(D(2026, 5, 1), 0) == D(2026, 5, 1)
+    with pytest.raises(ValueError):
+        PLAIN.add_working_days(D(2026, 5, 1), -1)
+
+
+def test_days_off_between_lists_the_rest_days_after_the_start_up_to_the_end():
+    days = [info.day for info in PLAIN.days_off_between(D(2026, 4, 30), D(2026, 5, 6))]
+    assert days == [D(2026, 5, d) for d in (1, 2, 3, 4, 5)]
+    assert PLAIN.days_off_between(D(2026, 5, 6), D(2026, 5, 6)) == []
+    assert PLAIN.working_days_between(D(2026, 5, 8), D(2026, 5, 11)) == 2  # 9 and 11 May
+
+
+def test_the_calendar_rows_number_working_days_from_the_first_day():
+    rows = calendar_rows(PLAIN, D(2026, 5, 8), D(2026, 5, 11))
+    assert rows == [
+        (D(2026, 5, 8), True, 1, True, ""),
+        (D(2026, 5, 9), True, 2, True, "劳动节调休上班"),
+        (D(2026, 5, 10), False, 2, True, ""),
+        (D(2026, 5, 11), True, 3, True, ""),
+    ]
+
+
+def test_calendar_days_are_plain_arithmetic():
+    assert add_calendar_days(D(2026, 2, 20), 10) == D(2026, 3, 2)
+
+
+def test_the_package_knows_the_years_up_to_2026():
+    assert {2025, 2026} <= official_years() and 2027 not in official_years()
