@@ -335,7 +335,7 @@ class Finding(models.Model):
                 condition=Q(case__isnull=True),
                 name="finding_ungrouped",
             ),
-            models.Index(fields=["case"], name="finding_case"),
+            models.Index(fields=["case", "id"], name="finding_case_id"),  # a case's pages
             models.Index(fields=["battery"], name="finding_battery"),
         ]
 
