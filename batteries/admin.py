@@ -276,11 +276,6 @@ class CodeRejectionAdmin(ScopedAdminMixin, BigTableAdmin):
     search_help_text = _("输入完整的电池编码或编码前缀，或提交企业的统一社会信用代码。")
     ordering = ["-pk"]
 
-    def has_view_permission(self, request, obj=None) -> bool:
-        # Every regulator reads the log (scoped above); the role groups carry no permission
-        # for it yet (batteries/apps.py REGULATOR_VIEW_PERMISSIONS would be the place).
-        return request.user.is_regulator or super().has_view_permission(request, obj)
-
     def get_search_results(self, request, queryset, search_term):
         """Match a code or code prefix, or every code of the submitter named by its USCC."""
         term = normalize_identifier(search_term)

@@ -4,7 +4,15 @@ from django.utils.translation import gettext_lazy as _
 # Regulators read the digital identity in the admin; nobody changes it there.
 REGULATOR_VIEW_PERMISSIONS = [
     f"batteries.view_{model}"
-    for model in ("battery", "lifecycleevent", "vehicle", "handover", "importbatch")
+    for model in (
+        "battery",
+        "lifecycleevent",
+        "vehicle",
+        "handover",
+        "importbatch",
+        "coderejection",
+        "scrappedvehicle",
+    )
 ]
 
 

@@ -15,7 +15,17 @@ NATIONAL_PERMISSIONS = [
     ),
     *(f"enforcement.delete_{model}" for model in DELETABLE_LEGAL_MODELS),
 ]
-PROVINCIAL_PERMISSIONS = [f"enforcement.view_{model}" for model in LEGAL_MODELS]
+# The back office reads cases, their steps and findings (scoped to the user); scan runs are
+# national totals: MIIT only. The register and its uploads are MIIT's.
+CASE_MODELS = ("case", "casestep", "finding")
+NATIONAL_PERMISSIONS += [
+    f"enforcement.view_{model}"
+    for model in (*CASE_MODELS, "scanrun", "scrapregisterentry", "registerupload")
+]
+PROVINCIAL_PERMISSIONS = [
+    *(f"enforcement.view_{model}" for model in LEGAL_MODELS),
+    *(f"enforcement.view_{model}" for model in CASE_MODELS),
+]
 
 
 class EnforcementConfig(AppConfig):

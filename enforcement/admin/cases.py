@@ -18,18 +18,6 @@ from batteries.admin import EstimatedCountPaginator
 from common.identifiers import normalize_identifier
 from enforcement.models import Case, CaseStep, Finding, ScanRun
 from enterprises.admin_base import ReadOnlyAdminMixin, ScopedAdminMixin
-from enterprises.roles import EXTRA_PERMISSIONS
-
-# The admin reads these models; the role groups get the permissions when they are synced
-# after migrate (enterprises.roles). Scan runs are national totals: MIIT only.
-VIEW_PERMISSIONS = {
-    "national": ["view_case", "view_casestep", "view_finding", "view_scanrun"],
-    "provincial": ["view_case", "view_casestep", "view_finding"],
-}
-for _kind, _codenames in VIEW_PERMISSIONS.items():
-    EXTRA_PERMISSIONS[_kind] += [
-        f"enforcement.{c}" for c in _codenames if f"enforcement.{c}" not in EXTRA_PERMISSIONS[_kind]
-    ]
 
 
 def desk_link(case: Case | None):
