@@ -155,18 +155,23 @@ def _refused_codes(driver: _Driver, today: dt.date) -> None:
 
 
 def _review() -> None:
-    """Take some cases through the review desk so each queue shows something."""
+    """Take some cases through the review desk so each queue shows something, for both."""
     miit, jiangsu = User.objects.get(username="miit"), User.objects.get(username="jiangsu")
+    dismantler = demo_enterprise("dismantler")
     confirmed = "移交对象无综合利用资质，证据确凿。"
     dismissed = "企业已说明系录入错误，编码未实际使用。"
+    settled = "接收方异议系包装破损所致，双方已另行协商处理，不予立案。"
+    cases = Case.objects.filter(status__in=Case.OPEN_STATUSES).order_by("pk")
+    unconfirmed = cases.filter(rule=Rule.HANDOVER_NOT_CONFIRMED)
     steps = [
-        (Rule.SCRAPPED_PACK_NOT_HANDED_OVER, jiangsu, "assign", ""),
-        (Rule.HANDOVER_TO_UNQUALIFIED_RECEIVER, jiangsu, "confirm", confirmed),
-        (Rule.HANDOVER_NOT_CONFIRMED, miit, "assign", ""),
-        (Rule.CODING_VIOLATION, miit, "dismiss", dismissed),
+        (cases.filter(rule=Rule.SCRAPPED_PACK_NOT_HANDED_OVER), jiangsu, "assign", ""),
+        (cases.filter(rule=Rule.HANDOVER_TO_UNQUALIFIED_RECEIVER), jiangsu, "confirm", confirmed),
+        (unconfirmed.filter(enterprise=dismantler), jiangsu, "dismiss", settled),
+        (unconfirmed.exclude(enterprise=dismantler), miit, "assign", ""),
+        (cases.filter(rule=Rule.CODING_VIOLATION), miit, "dismiss", dismissed),
     ]
-    for rule, actor, action, reason in steps:
-        case = Case.objects.filter(rule=rule, status__in=Case.OPEN_STATUSES).first()
+    for candidates, actor, action, reason in steps:
+        case = candidates.first()
         if case is None:
             continue
         try:
