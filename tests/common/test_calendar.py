@@ -155,3 +155,14 @@ def test_calendar_days_are_plain_arithmetic():
 
 def test_the_package_knows_the_years_up_to_2026():
     assert {2025, 2026} <= official_years() and 2027 not in official_years()
+
+
+def test_days_off_between_leaves_out_the_start_and_a_reversed_span():
+    days = [info.day for info in PLAIN.days_off_between(D(2026, 5, 1), D(2026, 5, 6))]
+    assert days == [D(2026, 5, d) for d in (2, 3, 4, 5)]
+    assert PLAIN.days_off_between(D(2026, 5, 6), D(2026, 5, 1)) == []
+
+
+def test_a_negative_count_is_refused_with_a_reason():
+    with pytest.raises(ValueError, match="must not be negative"):
+        PLAIN.add_working_days(D(2026, 5, 1), -3)

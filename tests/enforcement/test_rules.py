@@ -169,3 +169,54 @@ def test_a_province_acts_only_at_home_and_the_ministry_anywhere():
     assert rules.may_act_on_case(national=False, actor_province="32", case_province="32")
     assert not rules.may_act_on_case(national=False, actor_province="32", case_province="43")
     assert not rules.may_act_on_case(national=False, actor_province="", case_province="")
+
+
+def test_an_act_done_after_the_day_of_the_check_is_not_yet_a_cure():
+    # Checked on 1 June: the handover of 10 June is not known as a cure yet.
+    assert rules.scrapped_pack_not_handed_over(
+        due=D(2026, 5, 26), handed_over_on=D(2026, 6, 10), today=D(2026, 6, 1)
+    ) == rules.Verdict(True, None)
+    assert rules.scrapped_pack_not_handed_over(
+        due=D(2026, 5, 26), handed_over_on=D(2026, 6, 1), today=D(2026, 6, 1)
+    ) == rules.Verdict(True, D(2026, 6, 1))
+
+
+def test_a_late_confirmation_and_an_unsettled_dispute():
+    assert rules.handover_not_confirmed(
+        due=D(2026, 5, 6), resolved_on=D(2026, 5, 7), today=D(2026, 6, 1)
+    ) == rules.Verdict(True, D(2026, 5, 7))
+    assert rules.dispute_unresolved(
+        due=D(2026, 7, 1), settled_on=None, today=D(2026, 7, 2)
+    ) == rules.Verdict(True, None)
+    assert rules.dispute_unresolved(
+        due=D(2026, 7, 1), settled_on=None, today=D(2026, 7, 1)
+    ) == rules.Verdict(False)
+
+
+def test_working_and_calendar_rows_are_compared_by_their_own_counting():
+    # From 6 May: 15 working days end 26 May, 16 calendar days end 22 May.
+    working = _row(id=1, days=15, unit="working")
+    calendar = _row(id=2, reporter_role="outlet_operator", days=16, unit="calendar")
+    chosen = rules.deadline_row_for(
+        [working, calendar],
+        event_kind="handover",
+        roles=["dismantler", "outlet_operator"],
+        anchor="scrap_vehicle",
+        on=D(2026, 5, 6),
+        calendar=CAL,
+    )
+    assert chosen.id == 1
+
+
+def test_the_explanation_says_when_a_period_was_extended_and_from_where():
+    working = rules.deadline_explain(start=D(2026, 4, 1), days=30, unit="working", calendar=CAL)
+    assert working.start == D(2026, 4, 1) and working.extended_from is None
+    plain = rules.deadline_explain(start=D(2026, 6, 5), days=20, unit="calendar", calendar=CAL)
+    assert (plain.due, plain.extended_from) == (D(2026, 6, 25), None)
+    # The last day alone falls in 2027, a year whose schedule is not loaded.
+    edge = rules.deadline_explain(start=D(2026, 12, 31), days=1, unit="working", calendar=CAL)
+    assert edge.due == D(2027, 1, 1) and edge.unofficial_years == [2027]
+
+
+def test_one_sale_is_enough_to_need_an_outlet():
+    assert rules.coverage_gaps(sales_areas={"43": 1}, covered_areas=[]) == {"43": 1}
