@@ -289,6 +289,7 @@ class Finding(models.Model):
     enterprise = models.ForeignKey(
         Enterprise, on_delete=models.PROTECT, related_name="+", verbose_name=_("责任企业")
     )
+    # Indexed by `finding_battery` below (and the case by `finding_case_id`).
     battery = models.ForeignKey(
         Battery,
         on_delete=models.PROTECT,
@@ -296,6 +297,7 @@ class Finding(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("电池"),
+        db_index=False,
     )
     anchor_date = models.DateField(_("起算日期"), null=True, blank=True)
     deadline = models.DateField(_("期限"), null=True, blank=True)
@@ -319,6 +321,7 @@ class Finding(models.Model):
         blank=True,
         related_name="findings",
         verbose_name=_("案件"),
+        db_index=False,
     )
 
     objects = FindingQuerySet.as_manager()

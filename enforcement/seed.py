@@ -27,6 +27,9 @@ DEADLINES = [
      (20, "calendar", "", True, "二手资料称20日，计算方式未明，待确认。")),
     ("sell", "vehicle_producer", "", (30, "working", "第九条（推断）", True),
      (30, "working", "", True, CARRIED)),
+    # Importers carry the duties of producers (DOMAIN.md section 2; unconfirmed).
+    ("sell", "vehicle_importer", "", (30, "working", "第九条（推断）", True),
+     (30, "working", "", True, CARRIED)),
     ("remove_for_repair", "", "", (30, "working", "第十条", False),
      (30, "working", "", True, CARRIED)),
     ("reinstall", "", "", (30, "working", "第十条", False),
@@ -38,6 +41,10 @@ DEADLINES = [
     ("handover", "battery_producer", "", (30, "working", "第十一条", False),
      (30, "working", "", True, CARRIED)),
     ("handover", "vehicle_producer", "", (30, "working", "第十一条", False),
+     (30, "working", "", True, CARRIED)),
+    ("handover", "battery_importer", "", (30, "working", "第十一条", True),
+     (30, "working", "", True, CARRIED)),
+    ("handover", "vehicle_importer", "", (30, "working", "第十一条", True),
      (30, "working", "", True, CARRIED)),
     ("scrap_vehicle", "dismantler", "", (15, "working", "第十三条", False),
      (15, "working", "", True, CARRIED)),
@@ -130,6 +137,16 @@ def penalty_rows() -> list[dict]:
             "note": PENALTY_NOTE,
         }
         for rule, (days, warning, low, high) in PENALTIES.items()
+    ]
+
+
+def deadline_rows_missing(deadline_model) -> list[dict]:
+    """Return the seeded rows of kinds, roles and anchors the table has no row for."""
+    present = set(deadline_model.objects.values_list("event_kind", "reporter_role", "anchor"))
+    return [
+        row
+        for row in deadline_rows()
+        if (row["event_kind"], row["reporter_role"], row["anchor"]) not in present
     ]
 
 

@@ -291,7 +291,7 @@ SELECT 'event:' || j.event_id AS key, p.code AS subject, j.reporter_id AS enterp
        jsonb_build_object('kind', j.kind, 'reported_on', j.reported_on) AS details,
        NULL::timestamptz AS cured_at
 FROM judged j JOIN batteries_battery p ON p.id = j.battery_id
-WHERE j.reported_on > j.due
+WHERE j.reported_on > j.due AND %(as_of)s > j.due
 """
 
 # --- coding_violation ----------------------------------------------------------------------------

@@ -364,3 +364,24 @@ def test_a_repurposing_for_energy_storage_is_not_flagged(p):
     )
     rule = "prohibited_reuse"
     assert scan("2026-11-30", rule)[rule] == []
+
+
+def test_a_late_report_is_a_finding_only_once_its_deadline_has_passed(p):
+    _installed(p, "2026-06-01", "2026-06-23")  # due 22 June
+    assert scan("2026-06-22", LATE)[LATE] == []
+    assert len(scan("2026-06-23", LATE)[LATE]) == 1
+
+
+def test_importers_have_the_reporting_deadlines_of_producers():
+    from enforcement.models import DeadlineRule
+
+    for kind, role in (
+        ("handover", "battery_importer"),
+        ("handover", "vehicle_importer"),
+        ("sell", "vehicle_importer"),
+    ):
+        rows = DeadlineRule.objects.filter(event_kind=kind, reporter_role=role, anchor="")
+        assert {(r.days, r.unit, r.valid_from.isoformat()) for r in rows} == {
+            (30, "working", "2018-08-01"),
+            (30, "working", "2026-04-01"),
+        }
