@@ -7,7 +7,7 @@ For example "报废 2026-04-28 + 15 个工作日 = 2026-05-21（期间休息日�
 
 from collections.abc import Iterable
 
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from batteries.models import Channel, EventKind
@@ -24,6 +24,18 @@ ANCHOR_LABELS = {
     "handover": _("移交"),
     "receipt_dispute": _("异议"),
 }
+# The calendar names holidays in Chinese (common.calendar.HOLIDAY_NAMES): shown translated.
+HOLIDAY_LABELS = {
+    "元旦": _("元旦"),
+    "春节": _("春节"),
+    "清明节": _("清明节"),
+    "劳动节": _("劳动节"),
+    "端午节": _("端午节"),
+    "国庆节": _("国庆节"),
+    "中秋节": _("中秋节"),
+    "中国人民抗日战争胜利70周年纪念日": _("中国人民抗日战争胜利70周年纪念日"),
+}
+MAKE_UP_SUFFIX = "调休上班"
 WEEKDAYS = (_("周一"), _("周二"), _("周三"), _("周四"), _("周五"), _("周六"), _("周日"))
 
 
@@ -40,32 +52,40 @@ def _runs(days: Iterable[DayInfo]) -> list[list[DayInfo]]:
 
 
 def _span(first: DayInfo, last: DayInfo) -> str:
-    start = _g("%(m)s月%(d)s日") % {"m": first.day.month, "d": first.day.day}
+    start = gettext("%(m)s月%(d)s日") % {"m": first.day.month, "d": first.day.day}
     if first.day == last.day:
         return start
     if first.day.month == last.day.month:
-        return f"{start}–" + _g("%(d)s日") % {"d": last.day.day}
-    return f"{start}–" + _g("%(m)s月%(d)s日") % {"m": last.day.month, "d": last.day.day}
+        return f"{start}–" + pgettext("end day of a span of dates", "%(d)s日") % {"d": last.day.day}
+    return f"{start}–" + gettext("%(m)s月%(d)s日") % {"m": last.day.month, "d": last.day.day}
+
+
+def holiday_label(name: str) -> str:
+    """Return a calendar day's name in the current language (overrides' reasons as typed)."""
+    if name.endswith(MAKE_UP_SUFFIX) and name != MAKE_UP_SUFFIX:
+        holiday = holiday_label(name[: -len(MAKE_UP_SUFFIX)])
+        return gettext("%(holiday)s调休上班") % {"holiday": holiday}
+    return str(HOLIDAY_LABELS.get(name, name))
 
 
 def _run_label(run: list[DayInfo]) -> str:
     if run[0].name:
-        return run[0].name
+        return holiday_label(run[0].name)
     if len(run) == 1:
         return str(WEEKDAYS[run[0].day.weekday()])
     if all(info.day.weekday() >= 5 for info in run):
-        return _g("周末")
-    return _g("休息日")
+        return gettext("周末")
+    return gettext("休息日")
 
 
 def days_off_text(days: Iterable[DayInfo]) -> str:
     """Return "5月1日–5日 劳动节，5月10日 周日" for the non-working days of a span."""
-    return _g("，").join(f"{_span(run[0], run[-1])} {_run_label(run)}" for run in _runs(days))
+    return gettext("，").join(f"{_span(run[0], run[-1])} {_run_label(run)}" for run in _runs(days))
 
 
 def make_up_text(days: Iterable[DayInfo]) -> str:
     """Return "5月9日 周六" for the make-up working days (调休) of a span."""
-    return _g("，").join(f"{_span(d, d)} {WEEKDAYS[d.day.weekday()]}" for d in days)
+    return gettext("，").join(f"{_span(d, d)} {WEEKDAYS[d.day.weekday()]}" for d in days)
 
 
 def deadline_text(
@@ -75,26 +95,28 @@ def deadline_text(
     e = explanation
     start = f"{ANCHOR_LABELS.get(anchor, ANCHOR_LABELS[''])} {e.start.isoformat()}"
     if e.unit == WORKING:
-        text = _g("%(start)s + %(n)s 个工作日 = %(due)s") % {
+        text = gettext("%(start)s + %(n)s 个工作日 = %(due)s") % {
             "start": start,
             "n": e.days,
             "due": e.due.isoformat(),
         }
         notes = []
         if e.days_off:
-            notes.append(_g("期间休息日：%(days)s") % {"days": days_off_text(e.days_off)})
+            notes.append(gettext("期间休息日：%(days)s") % {"days": days_off_text(e.days_off)})
         make_up = list(make_up_days)
         if make_up:
-            notes.append(_g("调休上班：%(days)s") % {"days": make_up_text(make_up)})
-        return text + (_g("（%(notes)s）") % {"notes": _g("；").join(notes)} if notes else "")
+            notes.append(gettext("调休上班：%(days)s") % {"days": make_up_text(make_up)})
+        return text + (
+            gettext("（%(notes)s）") % {"notes": gettext("；").join(notes)} if notes else ""
+        )
     plain = e.extended_from or e.due
-    text = _g("%(start)s + %(n)s 日 = %(plain)s") % {
+    text = gettext("%(start)s + %(n)s 日 = %(plain)s") % {
         "start": start,
         "n": e.days,
         "plain": plain.isoformat(),
     }
     if e.extended_from:
-        text += _g("，遇休息日顺延至 %(due)s") % {"due": e.due.isoformat()}
+        text += gettext("，遇休息日顺延至 %(due)s") % {"due": e.due.isoformat()}
     return text
 
 
@@ -103,8 +125,8 @@ def unofficial_notice(years: Iterable[int]) -> str:
     years = sorted(set(years))
     if not years:
         return ""
-    return _g("%(years)s 年官方放假安排尚未录入，按周一至周五计算") % {
-        "years": _g("、").join(str(y) for y in years)
+    return gettext("%(years)s 年官方放假安排尚未录入，按周一至周五计算") % {
+        "years": gettext("、").join(str(y) for y in years)
     }
 
 

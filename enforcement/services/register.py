@@ -33,6 +33,7 @@ from batteries.imports.readers import (
     read_header,
     xlsx_data_lines,
 )
+from common.text import join_sentences
 from enforcement.access import is_national
 from enforcement.models import RegisterUpload
 from enforcement.register import staging
@@ -260,7 +261,7 @@ def _summary(outcome: Outcome, relinked: int) -> str:
         parts.append(
             str(_("另有 %(n)s 条此前导入的登记已关联到新获批准的拆解企业。") % {"n": relinked})
         )
-    return "".join(parts)
+    return join_sentences(parts)
 
 
 def _finish(record: RegisterUpload, outcome: Outcome, status: str, message: str) -> str:

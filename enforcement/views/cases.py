@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from batteries.web.pagination import cursor, keyset_page
@@ -49,7 +50,7 @@ def queue_label(queue: str, user) -> str:
         return _("全国全部") if scope_of(user).national else _("本省全部")
     return {
         selectors.NEW: _("新发现"),
-        selectors.MINE: _("分配给我"),
+        selectors.MINE: pgettext_lazy("case queue: cases assigned to me", "分配给我"),
         selectors.CONFIRMED: _("已确认"),
         selectors.DISMISSED: _("已驳回"),
         selectors.ALL: _("全部"),
