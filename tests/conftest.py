@@ -37,6 +37,25 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def legal_parameters(request):
+    """Give every database test the calendar table and the seeded legal parameters.
+
+    Migrations write them, but a transactional test (a browser journey, a real worker)
+    flushes every table when it ends, so a later test on the same worker would find them
+    gone. The scans restore them themselves (enforcement_data_ensure); direct reads in
+    tests need this.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None:
+        return
+    transactional = marker.kwargs.get("transaction", False)
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from enforcement.services.setup import enforcement_data_ensure
+
+    enforcement_data_ensure()
+
+
 @pytest.fixture
 def enterprise_a(db):
     return enterprise_create(name="甲电池有限公司", division="350902", seed=1)
