@@ -9,12 +9,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from batteries import selectors
-from batteries.filters import ScrappedVehicleFilterSet
 from batteries.forms import ScrapForm
 from batteries.models import Channel, ScrappedVehicle
 from batteries.services.scrap import scrap_reporter_refusal, vehicles_scrap_record
 from batteries.web.access import acts_for_enterprise, approved_enterprise_required
 from batteries.web.events import warn_recorded
+from batteries.web.filters import ScrapListFilterSet
 from batteries.web.pagination import cursor, keyset_page
 
 PAGE_SIZE = 50
@@ -28,7 +28,7 @@ def _may_report(user) -> bool:
 @login_required
 def scrap_list(request):
     """List the visible scrapped-vehicle records, newest first (keyset pages, no count)."""
-    filterset = ScrappedVehicleFilterSet(
+    filterset = ScrapListFilterSet(
         request.GET or None,
         queryset=selectors.scrap_list(user=request.user).prefetch_related("packs"),
     )
