@@ -9,6 +9,7 @@ class EnterprisesConfig(AppConfig):
 
     def ready(self) -> None:
         import enterprises.api.schema  # noqa: F401  (registers the OpenAPI auth scheme)
+        import enterprises.signals  # noqa: F401  (audit records of sign-ins and lockouts)
         from enterprises.roles import role_groups_sync
 
         post_migrate.connect(role_groups_sync, dispatch_uid="enterprises.role_groups_sync")

@@ -367,3 +367,85 @@ class EnterpriseApiKey(AbstractAPIKey):
     class Meta(AbstractAPIKey.Meta):
         verbose_name = _("API 密钥")
         verbose_name_plural = _("API 密钥")
+
+
+class AuditAction(models.TextChoices):
+    """What the audit log records (等保 2.0 security audit); other apps may add their own."""
+
+    LOGIN = "login", _("登录")
+    LOGIN_FAILED = "login_failed", _("登录失败")
+    LOGOUT = "logout", _("退出登录")
+    LOCKOUT = "lockout", _("登录锁定")
+    UNLOCK = "unlock", _("解除登录锁定")
+    PASSWORD_CHANGE = "password_change", _("修改密码")
+    PASSWORD_RESET_REQUEST = "password_reset_request", _("申请重置密码")
+    PASSWORD_RESET = "password_reset", _("重置密码")
+    OTP_VERIFIED = "otp_verified", _("双因素认证通过")
+    OTP_FAILED = "otp_failed", _("双因素认证失败")
+    OTP_ENROLLED = "otp_enrolled", _("启用双因素认证")
+    OTP_DISABLED = "otp_disabled", _("停用双因素认证")
+    RECOVERY_CODES = "recovery_codes", _("生成恢复码")
+    RECOVERY_CODE_USED = "recovery_code_used", _("使用恢复码")
+    API_KEY_CREATE = "api_key_create", _("创建 API 密钥")
+    API_KEY_REVOKE = "api_key_revoke", _("吊销 API 密钥")
+    EXPORT = "export", _("导出数据")
+    DOCUMENT_DOWNLOAD = "document_download", _("下载文书")
+    LEGAL_PARAMETER_CHANGE = "legal_parameter_change", _("修改法定参数")
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("The audit log is append-only: its rows are never changed.")
+
+    def delete(self):
+        raise TypeError("The audit log is append-only: old rows go only by `audit_purge`.")
+
+
+class AuditEvent(models.Model):
+    """One security-relevant act: who, when, from which address, what. Never changed.
+
+    The actor is kept by id and by name, so the record outlives any change to the account;
+    a database trigger refuses UPDATE, and DELETE of rows younger than the retention floor
+    (migration 0003).
+    """
+
+    occurred_at = models.DateTimeField(_("时间"), db_index=True)
+    # Ids, not foreign keys: a record outlives any change to the account or enterprise.
+    actor_id = models.BigIntegerField(_("操作人编号"), null=True, blank=True)
+    actor_name = models.CharField(_("操作人账号"), max_length=150, blank=True)
+    actor_kind = models.CharField(_("操作人类型"), max_length=32, blank=True)
+    enterprise_id = models.BigIntegerField(_("所属企业编号"), null=True, blank=True)
+    province = models.CharField(_("省份"), max_length=2, blank=True)
+    action = models.CharField(_("操作"), max_length=64)
+    ip_address = models.GenericIPAddressField(_("来源地址"), null=True, blank=True)
+    user_agent = models.CharField(_("客户端"), max_length=300, blank=True)
+    path = models.CharField(_("请求路径"), max_length=300, blank=True)
+    target = models.CharField(_("对象"), max_length=300, blank=True)
+    details = models.JSONField(_("详情"), default=dict, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("审计日志")
+        verbose_name_plural = _("审计日志")
+        ordering = ["-occurred_at", "-id"]
+        indexes = [
+            models.Index(fields=["action", "occurred_at"], name="audit_action_time"),
+            models.Index(fields=["actor_name", "occurred_at"], name="audit_actor_time"),
+            models.Index(fields=["province", "occurred_at"], name="audit_province_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {self.actor_name} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("The audit log is append-only: its rows are never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("The audit log is append-only: old rows go only by `audit_purge`.")
+
+    @property
+    def action_label(self) -> str:
+        return str(dict(AuditAction.choices).get(self.action, self.action))
