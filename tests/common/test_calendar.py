@@ -166,3 +166,8 @@ def test_days_off_between_leaves_out_the_start_and_a_reversed_span():
 def test_a_negative_count_is_refused_with_a_reason():
     with pytest.raises(ValueError, match="must not be negative"):
         PLAIN.add_working_days(D(2026, 5, 1), -3)
+
+
+def test_days_off_between_ends_on_the_end_day():
+    assert PLAIN.days_off_between(D(2026, 4, 28), D(2026, 4, 30)) == []  # 1 May is after
+    assert PLAIN.days_off_between(D(2026, 5, 1), D(2026, 4, 30)) == []  # reversed: nothing

@@ -220,3 +220,11 @@ def test_the_explanation_says_when_a_period_was_extended_and_from_where():
 
 def test_one_sale_is_enough_to_need_an_outlet():
     assert rules.coverage_gaps(sales_areas={"43": 1}, covered_areas=[]) == {"43": 1}
+
+
+def test_the_explanation_keeps_the_period_and_stops_at_the_last_day():
+    explanation = rules.deadline_explain(
+        start=D(2026, 12, 30), days=1, unit="working", calendar=CAL
+    )
+    assert (explanation.days, explanation.unit, explanation.due) == (1, "working", D(2026, 12, 31))
+    assert explanation.unofficial_years == []  # 2027 begins only after the last day
