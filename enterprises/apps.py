@@ -8,8 +8,8 @@ class EnterprisesConfig(AppConfig):
     verbose_name = _("企业与用户")
 
     def ready(self) -> None:
-        import enterprises.api.schema  # noqa: F401  (registers the OpenAPI auth scheme)
-        import enterprises.signals  # noqa: F401  (audit records of sign-ins and lockouts)
+        from enterprises import signals  # noqa: F401  (audit records of sign-ins and lockouts)
+        from enterprises.api import schema  # noqa: F401  (registers the OpenAPI auth scheme)
         from enterprises.roles import role_groups_sync
 
         post_migrate.connect(role_groups_sync, dispatch_uid="enterprises.role_groups_sync")
