@@ -58,9 +58,17 @@ SCENARIOS: dict[str, list] = {
     "delivered": TO_SOLD[:2],
     "installed": TO_SOLD[:3],
     "sold": TO_SOLD,
-    "swap_pool": [*TO_SOLD, ("swap_in", "swap", {})],
-    "swapped": [*TO_SOLD, ("swap_in", "swap", {}), ("swap_out", "swap", {"vin": "{swap_vin}"})],
-    "repair": [*TO_SOLD, ("remove_for_repair", "swap", {"document_ref": "WX-2026-0815"})],
+    # A swap station or repairer, who cannot read the pack, names the vehicle it came from.
+    "swap_pool": [*TO_SOLD, ("swap_in", "swap", {"vin": "{vin}"})],
+    "swapped": [
+        *TO_SOLD,
+        ("swap_in", "swap", {"vin": "{vin}"}),
+        ("swap_out", "swap", {"vin": "{swap_vin}"}),
+    ],
+    "repair": [
+        *TO_SOLD,
+        ("remove_for_repair", "swap", {"vin": "{vin}", "document_ref": "WX-2026-0815"}),
+    ],
     "scrapped": TO_DISMANTLED[:5],
     "dismantled": TO_DISMANTLED,
     "handover_open": TO_HANDED_OVER,

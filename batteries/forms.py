@@ -129,6 +129,10 @@ def event_fields(kind: str) -> dict[str, bool]:
         fields["counterparty_uscc"] = False
     if rule.needs_vehicle or rule.needs_bound_vehicle:
         fields["vin"] = True
+    elif kind in rules.BOUND_VIN_PROOF_KINDS:  # proof for a pack the reporter cannot read
+        fields["vin"] = False
+    if kind in rules.HOLDER_NAMED_PROOF_KINDS:  # the holder that brought the pack
+        fields["counterparty_uscc"] = False
     if kind == EventKind.INSTALL:
         fields["swap_model"] = False
     if rule.needs_outlet:
@@ -204,6 +208,15 @@ class EventForm(forms.Form):
         if "document_ref" in self.fields and self.selected_kind == EventKind.SCRAP_VEHICLE:
             self.fields["document_ref"].label = _("《报废机动车回收证明》编号")
             self.fields["vin"].help_text = _("电池当前所绑定车辆的识别代号。")
+        if self.selected_kind in rules.BOUND_VIN_PROOF_KINDS - {EventKind.SCRAP_VEHICLE}:
+            self.fields["vin"].help_text = _(
+                "电池当前所绑定车辆的识别代号；本企业无权查看该电池时必填，作为与该电池关系的证明。"
+            )
+        if self.selected_kind in rules.HOLDER_NAMED_PROOF_KINDS:
+            self.fields["counterparty_uscc"].label = _("送交企业统一社会信用代码")
+            self.fields["counterparty_uscc"].help_text = _(
+                "将电池送交网点的企业（电池当前持有企业）；本企业无权查看该电池时必填。"
+            )
         if self.selected_kind == EventKind.RECEIPT_CONFIRM:
             self.fields["counterparty_uscc"].label = _("移交方统一社会信用代码")
             self.fields["counterparty_uscc"].help_text = _(
@@ -220,12 +233,16 @@ class EventForm(forms.Form):
 
     def clean_counterparty_uscc(self) -> str:
         uscc = normalize_uscc(self.cleaned_data["counterparty_uscc"])
+        if not uscc and not self.fields["counterparty_uscc"].required:
+            return ""
         if errors := validate_uscc(uscc):
             raise forms.ValidationError([str(e) for e in errors])
         return uscc
 
     def clean_vin(self) -> str:
         vin = normalize_vin(self.cleaned_data["vin"])
+        if not vin and not self.fields["vin"].required:  # a proof a reader may leave out
+            return ""
         if errors := validate_vin(vin):
             raise forms.ValidationError([str(e) for e in errors])
         return vin

@@ -205,19 +205,41 @@ def refusal_for(kind: str, facts: PackFacts) -> Refusal | None:
     return _requirement_refusal(rule, facts) or _counterparty_refusal(kind, facts)
 
 
+# What a reporter must show to report on a pack it cannot read (decision 0012): the VIN the
+# pack is bound to for the kinds that take a pack out of or off a vehicle; for an outlet's
+# intake, the pack's holder named as the enterprise that brought it. Receipts prove
+# themselves (the open handover's receiver, or the holder named as giver).
+BOUND_VIN_PROOF_KINDS = frozenset({"sell", "swap_in", "remove_for_repair", "scrap_vehicle"})
+HOLDER_NAMED_PROOF_KINDS = frozenset({"outlet_intake"})
+
+
 def proof_refusal(kind: str, facts: PackFacts) -> Refusal | None:
     """Return why a reporter has not shown it knows a pack it cannot read, or None.
 
-    Kinds that a non-holder may report on a pack it has no access to must carry proof of a
-    real relation to the pack: a scrap names the VIN the pack is bound to; a receipt names
-    the open handover's receiver (the reporter), or, reported first, the pack's holder as
-    the giver while the pack is where a handover starts. The service answers a failed
-    proof exactly as it answers an unknown code, so the registry is no oracle.
+    Only the holder may report most kinds, and a reporter that cannot read a pack never
+    holds it: those are refused outright. The kinds a non-holder may report must carry
+    proof of a real relation to the pack: `sell`, `swap_in`, `remove_for_repair` and
+    `scrap_vehicle` name the VIN the pack is bound to; `outlet_intake` names the pack's
+    holder (who brought it) as counterparty; a receipt names the open handover's receiver
+    (the reporter), or, reported first, the pack's holder as the giver while the pack is
+    where a handover starts. The service answers a failed proof exactly as it answers an
+    unknown code, so the registry is no oracle.
     """
-    if kind == "scrap_vehicle" and not (facts.has_vehicle and facts.vin_is_bound):
-        return _vehicle_refusal(facts)
+    rule = TRANSITIONS.get(kind)
+    if rule is None:
+        return Refusal("event.kind", _("未知的事件类型。"), "kind")
     if kind in RECEIPT_KINDS:
-        return _receipt_refusal(kind, TRANSITIONS[kind], facts)
+        return _receipt_refusal(kind, rule, facts)
+    if rule.reporter_must_hold:
+        return Refusal("event.not_holder", _("只有电池当前持有企业可以上报该事件。"), "code")
+    if kind in HOLDER_NAMED_PROOF_KINDS and not facts.counterparty_is_holder:
+        return Refusal(
+            "event.giver_not_holder",
+            _("所填送交企业不是该电池的当前持有企业：请核对对方企业统一社会信用代码。"),
+            "counterparty_uscc",
+        )
+    if kind in BOUND_VIN_PROOF_KINDS:
+        return _vehicle_refusal(facts)
     return None
 
 

@@ -70,7 +70,8 @@ class _Driver:
         self.step(battery, "produce", "battery", sold_ago + 40)
         self.step(battery, "deliver", "battery", sold_ago + 35, counterparty_uscc=uscc)
         self.step(battery, "install", "vehicle", sold_ago + 30, vin=vin)
-        self.step(battery, "sell", "dealer" if dealer else "vehicle", sold_ago, **sale)
+        # A dealer, who cannot read the pack, proves the sale with the VIN (decision 0012).
+        self.step(battery, "sell", "dealer" if dealer else "vehicle", sold_ago, vin=vin, **sale)
         return vin
 
     def scrap(self, battery, vin: str, days_ago: int, **declared) -> None:

@@ -22,6 +22,12 @@ from batteries.services.access import access_grant, event_parties
 from batteries.services.bulk import batteries_copy, events_copy, fast_factory, rows_update
 from batteries.services.chain import event_payload
 from batteries.services.lookups import BatchContext
+from batteries.services.plausibility import (
+    before_production,
+    details_problem,
+    moment_problem,
+    text_problem,
+)
 from batteries.services.repurpose import repurpose_details, repurpose_problem, repurposed_unit
 from common.battery_code import normalize_battery_code
 from common.hashing import payload_hash
@@ -113,10 +119,15 @@ def events_record(
     refusal = reporter_refusal(reporter)
     if refusal:
         return RecordResult([], [ItemError(0, "code", *refusal)])
-    for item in items:
-        item.code = normalize_battery_code(item.code)
+    refused = {}
+    for index, item in enumerate(items):
+        if problems := input_errors(index, item):
+            refused[index] = problems
+        else:
+            item.code = normalize_battery_code(item.code)
     with transaction.atomic():
-        ctx = BatchContext.load(items=items, reporter=reporter)
+        clean = [item for index, item in enumerate(items) if index not in refused]
+        ctx = BatchContext.load(items=clean, reporter=reporter)
         writer = _BatchWriter(
             ctx=ctx,
             reporter=reporter,
@@ -125,11 +136,36 @@ def events_record(
             import_batch=import_batch,
             now=now,
         )
-        errors = [e for index, item in enumerate(items) for e in writer.add(index, item)]
+        errors = [
+            e
+            for index, item in enumerate(items)
+            for e in (refused[index] if index in refused else writer.add(index, item))
+        ]
         if errors and all_or_nothing:
             return RecordResult([], errors)
         writer.flush()
     return RecordResult(writer.events, errors, writer.warnings)
+
+
+# The single-line texts of an event; a NUL among them cannot even be looked up.
+TEXT_FIELDS = ("code", "kind", "counterparty_uscc", "vin", "document_ref")
+
+
+def input_errors(index: int, item: EventInput) -> list[ItemError]:
+    """Return what makes an item implausible whatever the pack: control characters, a time
+    before 2011 or with an offset no time zone has, an oversized or deep `details`."""
+    errors = []
+    for name in TEXT_FIELDS:
+        value = getattr(item, name)
+        if isinstance(value, str) and (problem := text_problem(value)):
+            errors.append(ItemError(index, name, *problem))
+    moment = item.occurred_at  # a naive one is refused later, as event.time_naive
+    aware = isinstance(moment, datetime) and moment.utcoffset() is not None
+    if aware and (problem := moment_problem(moment)):
+        errors.append(ItemError(index, "occurred_at", *problem))
+    if problem := details_problem(item.details or {}):
+        errors.append(ItemError(index, "details", *problem))
+    return errors
 
 
 def reporter_refusal(reporter: Enterprise) -> tuple[str, str] | None:
@@ -206,6 +242,10 @@ class _BatchWriter:
             return "event.time_naive", _("发生时间必须带时区。")
         if item.occurred_at > self.now + CLOCK_SKEW:
             return "event.time_future", _("发生时间不能晚于当前时间。")
+        if before_production(item.occurred_at, battery.production_date):
+            return "event.time_before_production", _(
+                "发生时间早于该电池的生产日期（%(date)s，见编码）。"
+            ) % {"date": battery.production_date.isoformat()}
         # The giver's handover for a receipt reported first may be dated before that
         # receipt, not before the pack's event that preceded it.
         floor = awaiting.floor if awaiting is not None else battery.last_occurred_at

@@ -32,9 +32,6 @@ from enterprises.models import Enterprise, Outlet
 # The kinds of event that read a pack's open handover, or open or close its binding.
 RESOLVING_KINDS = rules.RECEIPT_KINDS
 BINDING_KINDS = frozenset(k for k, rule in rules.TRANSITIONS.items() if rule.binds or rule.unbinds)
-# Kinds a non-holder may report on a pack it cannot read, with proof (rules.proof_refusal):
-# whether the reporter can read the pack is loaded only for them.
-PROOF_KINDS = RESOLVING_KINDS | {"scrap_vehicle"}
 # Whether a party may receive depends on its outlets: the counterparty of a handover, the
 # reporter of a receipt.
 QUALIFYING_KINDS = RESOLVING_KINDS | {"handover"}
@@ -117,11 +114,7 @@ class BatchContext:
                 )
             },
             awaiting_giver=_awaiting_giver(pks if "handover" in kinds else []),
-            readable=set(
-                BatteryAccess.objects.filter(
-                    enterprise_id=reporter.pk, battery_id__any=pks if kinds & PROOF_KINDS else []
-                ).values_list("battery_id", flat=True)
-            ),
+            readable=_readable(batteries.values(), reporter),
             scrap=ScrapLinks.load(items) if "scrap_vehicle" in kinds else None,
         )
 
@@ -340,6 +333,23 @@ class BatchContext:
         handovers_copy(self.new_handovers)
 
 
+def _readable(batteries, reporter: Enterprise) -> set[int]:
+    """The batch's packs the reporter was ever party to, among those it does not hold.
+
+    A pack the reporter holds is readable anyway; for the others, whether it may read them
+    decides between a precise refusal and the unknown-code answer (rules.proof_refusal).
+    A batch on the reporter's own packs asks nothing.
+    """
+    others = [b.pk for b in batteries if b.holder_id != reporter.pk]
+    if not others:
+        return set()
+    return set(
+        BatteryAccess.objects.filter(enterprise_id=reporter.pk, battery_id__any=others).values_list(
+            "battery_id", flat=True
+        )
+    )
+
+
 def _awaiting_giver(pks: list[int]) -> dict[int, Handover]:
     """Load the receipts reported first of these packs, with the time before each receipt."""
     before_receipt = LifecycleEvent.objects.filter(
@@ -353,7 +363,7 @@ def _awaiting_giver(pks: list[int]) -> dict[int, Handover]:
 
 _LOCK_PACKS = f"""
 SELECT id, code, state, holder_id, vehicle_id, last_seq, last_hash,
-       {epoch_micros("last_occurred_at")}, mass_kg, capacity_wh
+       {epoch_micros("last_occurred_at")}, mass_kg, capacity_wh, production_date
 FROM batteries_battery WHERE code = ANY(%s) ORDER BY id FOR UPDATE
 """
 
@@ -388,6 +398,7 @@ def _locked_batteries(codes: set[str]) -> dict[str, Battery]:
             last_occurred_at=from_epoch_micros(micros),
             mass_kg=sizes[0],
             capacity_wh=sizes[1],
+            production_date=sizes[2],
         )
     return batteries
 

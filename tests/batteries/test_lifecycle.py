@@ -100,14 +100,19 @@ def test_dismantling_closes_the_binding_and_a_receipt_closes_the_handover(partie
 
 def test_it_refuses_an_event_the_state_does_not_allow(parties):
     pack = pack_create(parties["producer"])
-    result = record(pack, "sell", parties["maker"])
+    result = record(pack, "sell", parties["producer"])
     assert [e.code for e in result.errors] == ["event.state"]
     assert LifecycleEvent.objects.filter(battery=pack).count() == 1
 
 
 def test_it_refuses_a_reporter_without_the_role(parties):
     pack = pack_create(parties["producer"])
-    result = record(pack, "produce", parties["utilizer"])
+    maker = parties["maker"]
+    assert record(pack, "produce", parties["producer"]).ok
+    assert record(pack, "deliver", parties["producer"], minutes=1, counterparty_uscc=maker.uscc).ok
+    assert record(pack, "install", maker, minutes=2, vin=VIN).ok
+    # The maker holds the pack, so it is told the real reason: only dismantlers scrap.
+    result = record(pack, "scrap_vehicle", maker, minutes=3, vin=VIN, document_ref="BF-1")
     assert [e.code for e in result.errors] == ["event.role"]
 
 

@@ -506,8 +506,10 @@ def test_a_scrap_names_the_vin_the_pack_is_bound_to(changes, expected):
     assert (None if proof is None else (proof.code, proof.field)) == expected
 
 
-def test_only_scraps_and_receipts_need_proof_of_a_relation_to_the_pack():
-    assert rules.proof_refusal("produce", facts(has_vehicle=False)) is None
+def test_a_kind_only_the_holder_may_report_is_never_proven_by_a_stranger():
+    assert rules.proof_refusal("produce", facts(has_vehicle=False)).code == "event.not_holder"
+    assert rules.proof_refusal("handover", facts(has_vehicle=True)).code == "event.not_holder"
+    assert rules.proof_refusal("no_such_kind", facts()).code == "event.kind"
     early = facts(
         state="dismantled",
         reporter_is_holder=False,
@@ -516,6 +518,20 @@ def test_only_scraps_and_receipts_need_proof_of_a_relation_to_the_pack():
     )
     assert rules.proof_refusal("receipt_confirm", early) is None
     assert rules.proof_refusal("receipt_dispute", early).code == "event.no_open_handover"
+
+
+@pytest.mark.parametrize("kind", ["sell", "swap_in", "remove_for_repair", "scrap_vehicle"])
+def test_the_kinds_that_concern_a_vehicle_are_proven_by_its_bound_vin(kind):
+    assert rules.proof_refusal(kind, facts(has_vehicle=True, vin_is_bound=True)) is None
+    assert rules.proof_refusal(kind, facts(has_vehicle=False)).code == "event.vehicle_required"
+    unbound = facts(has_vehicle=True, vin_is_bound=False)
+    assert rules.proof_refusal(kind, unbound).code == "event.vehicle_mismatch"
+
+
+def test_an_outlet_intake_is_proven_by_naming_the_holder_that_brought_the_pack():
+    assert rules.proof_refusal("outlet_intake", facts(counterparty_is_holder=True)) is None
+    refused = rules.proof_refusal("outlet_intake", facts(counterparty_is_holder=False))
+    assert (refused.code, refused.field) == ("event.giver_not_holder", "counterparty_uscc")
 
 
 @pytest.mark.parametrize(

@@ -361,7 +361,7 @@ def test_a_dismantler_that_can_read_the_pack_is_told_the_vin_does_not_match(p):
 def test_a_pack_no_longer_bound_cannot_be_scrapped_by_its_former_vin(p):
     vin, (pack,) = sold_vehicle(p)
     repair = enterprise_create(name="戊维修", division="310115", roles=["repair_shop"])
-    assert record(pack, "remove_for_repair", repair).ok  # leaves the vehicle
+    assert record(pack, "remove_for_repair", repair, vin=vin).ok  # leaves the vehicle
     result = record(pack, "scrap_vehicle", p.dismantler, vin=vin, document_ref="BF-X")
     assert [e.code for e in result.errors] == ["event.unknown_code"]
 

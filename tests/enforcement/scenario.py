@@ -78,7 +78,7 @@ def sold_pack(p: Parties, *, sold: str = "2026-01-20") -> Battery:
     record(battery, "produce", p.producer, at("2026-01-07"))
     record(battery, "deliver", p.producer, at("2026-01-08"), counterparty_uscc=p.maker.uscc)
     record(battery, "install", p.maker, at("2026-01-09"), vin=vin)
-    record(battery, "sell", p.dealer, at(sold))
+    record(battery, "sell", p.dealer, at(sold), vin=vin)  # the VIN proves the dealer sold it
     return battery
 
 

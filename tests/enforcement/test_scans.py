@@ -150,7 +150,7 @@ def test_a_register_vin_whose_pack_left_before_the_scrapping_is_flagged(p):
 
     battery = sold_pack(p)
     vin = battery.vehicle.vin
-    record(battery, "remove_for_repair", p.repairer, at("2026-03-02"), document_ref="WX-1")
+    record(battery, "remove_for_repair", p.repairer, at("2026-03-02"), vin=vin, document_ref="WX-1")
     ScrapRegisterEntry.objects.create(
         certificate_no="BF-REG-0002",
         vin=vin,

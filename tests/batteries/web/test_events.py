@@ -201,8 +201,8 @@ def test_the_outlet_list_holds_only_the_enterprises_own_outlets(client, users, p
 
 def test_a_repairer_removes_and_reinstalls_a_pack(client, users, parties, pack):
     drive(pack, "sell", parties)
-    client.force_login(users.repair)
-    assert post(client, pack.code, "remove_for_repair").status_code == 302
+    client.force_login(users.repair)  # it cannot read the pack: the VIN proves its relation
+    assert post(client, pack.code, "remove_for_repair", vin=VIN).status_code == 302
     pack.refresh_from_db()
     assert pack.state == State.REMOVED and pack.vehicle is None
     assert post(client, pack.code, "reinstall", vin=VIN).status_code == 302
