@@ -32,6 +32,14 @@ app.conf.beat_schedule = {
         "task": "enforcement.tasks.scan_all",
         "schedule": crontab(hour=1, minute=30),
     },
+    # Re-check enforcement cases whose correction deadline passed yesterday or earlier
+    # (overdue → the next rung is proposed to an official, never sanctioned by itself),
+    # remind enterprises of deadlines three working days away and of unpaid fines: daily
+    # at 02:30 Beijing time, after the nightly scan has recorded the day's cures.
+    "enforcement-deadlines-daily": {
+        "task": "enforcement.tasks.case_deadlines_check",
+        "schedule": crontab(hour=2, minute=30),
+    },
     # Clear idempotency keys older than their retention window, nightly at 03:10.
     "purge-expired-idempotency-keys-nightly": {
         "task": "batteries.tasks.idempotency_keys_purge",

@@ -369,7 +369,16 @@ class Case(models.Model):
         UNDER_REVIEW = "under_review", _("审查中")
         CONFIRMED = "confirmed", _("已确认")
         DISMISSED = "dismissed", _("已驳回（不予立案）")
+        # The sanction ladder (Enforcement II, enforcement/rules.py CASE_TRANSITIONS).
+        ORDERED = "ordered", _("已责令改正")
+        RECTIFIED = "rectified", _("整改已采纳")
+        OVERDUE = "overdue", _("逾期未改正")
+        WARNED = "warned", _("已警告")
+        NOTICE_SERVED = "notice_served", _("已告知拟处罚")
+        DECIDED = "decided", _("已作出罚款决定")
+        CLOSED = "closed", _("已结案")
 
+    # "Open for grouping": new findings join only cases nobody has decided on yet.
     OPEN_STATUSES = ("detected", "under_review")
 
     enterprise = models.ForeignKey(
@@ -392,6 +401,23 @@ class Case(models.Model):
     updated_at = models.DateTimeField(_("更新时间"), default=timezone.now)
     decided_at = models.DateTimeField(_("审查结论时间"), null=True, blank=True)
     decision_reason = models.TextField(_("审查意见"), blank=True)
+    # The ladder's current rung, kept by enforcement.sanctions in the transaction of each
+    # step; the desk's queues read them without joins. Database defaults too: the scans
+    # open cases in SQL.
+    due_on = models.DateField(
+        _("当前期限"),
+        null=True,
+        blank=True,
+        help_text=_("改正期限、陈述申辩期限届满日或罚款缴纳期限。"),
+    )
+    response_pending = models.BooleanField(_("整改材料待审查"), default=False, db_default=False)
+    proposal = models.CharField(_("复查建议"), max_length=10, blank=True, db_default="")
+    proposal_reason = models.TextField(_("复查说明"), blank=True, db_default="")
+    rechecked_on = models.DateField(_("已复查的期限"), null=True, blank=True)
+    warned_at = models.DateTimeField(_("警告时间"), null=True, blank=True)
+    fine_fen = models.BigIntegerField(_("罚款金额（分）"), null=True, blank=True)
+    paid_fen = models.BigIntegerField(_("已缴金额（分）"), default=0, db_default=0)
+    closed_at = models.DateTimeField(_("结案时间"), null=True, blank=True)
 
     objects = CaseQuerySet.as_manager()
     history = HistoricalRecords()
@@ -410,6 +436,11 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["status", "province"], name="case_status_province"),
             models.Index(fields=["assigned_to", "status"], name="case_assignee_status"),
+            models.Index(
+                fields=["due_on", "status"],
+                condition=Q(due_on__isnull=False),
+                name="case_running_deadline",
+            ),
         ]
         permissions = [("review_case", _("可审查案件"))]
 
@@ -519,3 +550,50 @@ class ScrapRegisterEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.vin} · {self.certificate_no}"
+
+
+# Enforcement II: documents, the ladder's records and the enterprises' inbox live in
+# sub-packages; importing them here registers them with the app.
+from enforcement.documents.models import (  # noqa: E402
+    Authority,
+    Document,
+    DocumentCounter,
+    DocumentDownload,
+)
+from enforcement.inbox.models import InboxMessage, InboxRead  # noqa: E402
+from enforcement.sanctions.models import (  # noqa: E402
+    Defence,
+    Hearing,
+    Payment,
+    ProcedureRule,
+    Rectification,
+    RectificationAttachment,
+)
+
+__all__ = [
+    "Authority",
+    "CalendarDay",
+    "CalendarOverride",
+    "Case",
+    "CaseStep",
+    "DeadlineRule",
+    "Defence",
+    "Document",
+    "DocumentCounter",
+    "DocumentDownload",
+    "Finding",
+    "Hearing",
+    "InboxMessage",
+    "InboxRead",
+    "LegalBasis",
+    "OfficialScheduleYear",
+    "Payment",
+    "PenaltyRule",
+    "ProcedureRule",
+    "Rectification",
+    "RectificationAttachment",
+    "RegisterUpload",
+    "Rule",
+    "ScanRun",
+    "ScrapRegisterEntry",
+]

@@ -249,3 +249,278 @@ def case_actions_allowed(*, status: str) -> list[str]:
 def may_act_on_case(*, national: bool, actor_province: str, case_province: str) -> bool:
     """Return True if a regulator may act on a case: MIIT anywhere, a province at home."""
     return national or (bool(actor_province) and actor_province == case_province)
+
+
+# --- The sanction ladder (Enforcement II) ---------------------------------------------------
+# Administrative Penalty Law (行政处罚法, 2021 revision), cited per decision below; its
+# periods and rates are `ProcedureRule` rows, passed in here as plain numbers.
+
+ORDER, RESPOND, RETURN, ACCEPT, CLOSE = "order", "respond", "return", "accept", "close"
+LAPSE, WARN, NOTICE, DEFEND, HEAR = "lapse", "warn", "notice", "defend", "hear"
+DECIDE, PAY, SETTLE, REVOKE = "decide", "pay", "settle", "revoke"
+
+CASE_TRANSITIONS.update(
+    {
+        # A confirmed case gets a correction order (责令限期改正通知书) with a deadline.
+        ("confirmed", ORDER): "ordered",
+        # The enterprise answers with a rectification statement; the official returns it
+        # (the enterprise may answer again while the deadline runs) or accepts it.
+        ("ordered", RESPOND): "ordered",
+        ("warned", RESPOND): "warned",
+        ("ordered", RETURN): "ordered",
+        ("warned", RETURN): "warned",
+        ("ordered", ACCEPT): "rectified",
+        ("warned", ACCEPT): "rectified",
+        ("rectified", CLOSE): "closed",
+        # The re-check at the deadline (the beat job, no person): not corrected → overdue,
+        # with the next rung proposed for an official to confirm.
+        ("ordered", LAPSE): "overdue",
+        ("warned", LAPSE): "overdue",
+        ("rectified", LAPSE): "overdue",
+        # Overdue: a warning (with a new correction deadline), or the notice of the
+        # intended fine (行政处罚事先告知书, art. 44); or close with a reason.
+        ("overdue", WARN): "warned",
+        ("overdue", NOTICE): "notice_served",
+        ("overdue", CLOSE): "closed",
+        # The party states its case or asks for a hearing (art. 45, 63–64); the official
+        # records the hearing, then decides (art. 57, 59) or drops the penalty.
+        ("notice_served", DEFEND): "notice_served",
+        ("notice_served", HEAR): "notice_served",
+        ("notice_served", DECIDE): "decided",
+        ("notice_served", CLOSE): "closed",
+        # Payments add up (art. 67); the fine and any surcharge paid in full closes the case.
+        ("decided", PAY): "decided",
+        ("decided", SETTLE): "closed",
+    }
+)
+
+# Not pursuing the next rung, or sending a statement back, must be explained.
+LADDER_REASON_REQUIRED = frozenset(
+    {
+        ("ordered", RETURN),
+        ("warned", RETURN),
+        ("overdue", CLOSE),
+        ("notice_served", CLOSE),
+    }
+)
+ENTERPRISE_ACTIONS = frozenset({RESPOND, DEFEND})
+SYSTEM_ACTIONS = frozenset({LAPSE, SETTLE})
+
+# Statuses in which a deadline runs against the enterprise (case.due_on).
+RESPONSE_STATUSES = ("ordered", "warned")
+# Rules whose findings the scans mark cured when the act is done (late) or the gap closes;
+# the others are past facts (a late report stays late) that only a rectification answers.
+CURED_BY_DATA = frozenset(
+    {
+        "scrapped_pack_not_handed_over",
+        "handover_to_unqualified_receiver",
+        "handover_not_confirmed",
+        "outlet_coverage_gap",
+    }
+)
+
+
+def ladder_reason_required(*, status: str, action: str) -> bool:
+    """Return True if an action from this status must carry a reason."""
+    return (status, action) in LADDER_REASON_REQUIRED
+
+
+def ladder_actions(
+    *,
+    status: str,
+    proposal: str = "",
+    response_pending: bool = False,
+    hearing_requested: bool = False,
+    hearing_recorded: bool = False,
+) -> list[str]:
+    """Return the ladder actions an official may take from a status, in display order."""
+    if status == "confirmed":
+        return [ORDER]
+    if status in RESPONSE_STATUSES:
+        return [ACCEPT, RETURN] if response_pending else []
+    if status == "rectified":
+        return [CLOSE]
+    if status == "overdue":
+        return [proposal if proposal in (WARN, NOTICE) else NOTICE, CLOSE]
+    if status == "notice_served":
+        return ([HEAR] if hearing_requested and not hearing_recorded else []) + [DECIDE, CLOSE]
+    if status == "decided":
+        return [PAY]
+    return []
+
+
+def next_rung(*, warning_step: bool, warned: bool) -> str:
+    """Return the rung an overdue case is proposed for: a warning first if the schedule
+    says so and none was given, else the notice of the intended fine."""
+    return WARN if warning_step and not warned else NOTICE
+
+
+def recheck_verdict(*, rule: str, rectification_accepted: bool, findings_open: int) -> str:
+    """Decide a case at its deadline: CLOSE is offered to the official, or the case LAPSEs.
+
+    Cured (no finding of a rule the data can cure still open as of the deadline) and the
+    rectification accepted: offer to close. Anything else: overdue.
+    """
+    cured = rule not in CURED_BY_DATA or findings_open == 0
+    return CLOSE if rectification_accepted and cured else LAPSE
+
+
+def response_refusal(
+    *, status: str, response_pending: bool, due: dt.date | None, today: dt.date
+) -> str | None:
+    """Return why a rectification statement cannot be submitted now, or None."""
+    if status not in RESPONSE_STATUSES:
+        return "response.not_expected"
+    if response_pending:
+        return "response.pending"
+    if due is not None and today > due:
+        return "response.late"
+    return None
+
+
+def hearing_available(*, amount_yuan: int, threshold_yuan: int) -> bool:
+    """Return True if the intended fine is large enough for a hearing (较大数额罚款, art. 63)."""
+    return amount_yuan >= threshold_yuan
+
+
+def defence_refusal(
+    *,
+    status: str,
+    period_ends: dt.date | None,
+    today: dt.date,
+    hearing: bool,
+    hearing_offered: bool,
+    hearing_already_requested: bool,
+) -> str | None:
+    """Return why a statement or hearing request cannot be submitted now, or None.
+
+    A hearing must be requested within the period after the notice (art. 64(一)).
+    """
+    if status != "notice_served":
+        return "defence.not_expected"
+    if period_ends is not None and today > period_ends:
+        return "defence.late"
+    if hearing and not hearing_offered:
+        return "defence.no_hearing"
+    if hearing and hearing_already_requested:
+        return "defence.hearing_requested"
+    return None
+
+
+def fine_amount_refusal(
+    *, amount_yuan: int, low: int, high: int, notified: int | None = None
+) -> str | None:
+    """Return why a fine amount cannot be notified or decided, or None.
+
+    Within the schedule's range; never above the amount notified, because the authority
+    may not raise the penalty for the party's defence (art. 45).
+    """
+    if amount_yuan < low or amount_yuan > high:
+        return "fine.out_of_range"
+    if notified is not None and amount_yuan > notified:
+        return "fine.above_notice"
+    return None
+
+
+def decision_refusal(
+    *, period_ends: dt.date, today: dt.date, hearing_requested: bool, hearing_recorded: bool
+) -> str | None:
+    """Return why the fine cannot be decided yet, or None.
+
+    Not before the period to state a case and ask for a hearing has ended (art. 44–45,
+    62: a decision without hearing the party does not stand), nor before a requested
+    hearing has been held and recorded (art. 65).
+    """
+    if today <= period_ends:
+        return "decision.defence_period"
+    if hearing_requested and not hearing_recorded:
+        return "decision.hearing"
+    return None
+
+
+@dataclass(frozen=True)
+class FineBalance:
+    fine_fen: int
+    surcharge_fen: int  # accrued by the day asked about (art. 72: 3 % a day, ≤ the fine)
+    paid_fen: int
+    principal_paid_fen: int
+    days_late: int  # days after the due day on which the fine was (partly) unpaid
+    outstanding_fen: int
+
+    @property
+    def settled(self) -> bool:
+        return self.outstanding_fen == 0
+
+
+def fine_balance(
+    *,
+    fine_fen: int,
+    due: dt.date,
+    payments: Iterable[tuple[dt.date, int]],
+    on: dt.date,
+    rate_bp: int,
+) -> FineBalance:
+    """Return what is owed on a fine on day `on`, its late surcharge accrued and paid.
+
+    Art. 72(一): from the day after the due day, each day the fine is not paid adds
+    `rate_bp` basis points (300 = 3 %) of the unpaid fine, in total never more than the
+    fine itself. A payment counts at the end of its day (that day still accrues) and goes
+    to the fine first, then to the surcharge. Amounts in fen, rounded down (for the party).
+    """
+    ordered = sorted((day, fen) for day, fen in payments if day <= on)
+    principal_left, surcharge, paid, late_days, i = fine_fen, 0, 0, 0, 0
+
+    def pay_until(day: dt.date) -> None:
+        nonlocal principal_left, paid, i
+        while i < len(ordered) and ordered[i][0] <= day:
+            paid += ordered[i][1]
+            principal_left = max(fine_fen - paid, 0)
+            i += 1
+
+    pay_until(due)
+    day = due
+    while day < on and principal_left > 0:
+        day += dt.timedelta(days=1)
+        late_days += 1
+        surcharge += min(principal_left * rate_bp // 10_000, fine_fen - surcharge)
+        pay_until(day)
+    pay_until(on)
+    return FineBalance(
+        fine_fen=fine_fen,
+        surcharge_fen=surcharge,
+        paid_fen=paid,
+        principal_paid_fen=min(paid, fine_fen),
+        days_late=late_days,
+        outstanding_fen=max(fine_fen + surcharge - paid, 0),
+    )
+
+
+def working_days_left(*, today: dt.date, due: dt.date, calendar: WorkingCalendar) -> int:
+    """Return the working days left to act: today (if working) through `due`; 0 once past."""
+    if today > due:
+        return 0
+    return calendar.working_days_between(today - dt.timedelta(days=1), due)
+
+
+def reminder_due(*, today: dt.date, due: dt.date, calendar: WorkingCalendar, lead: int) -> bool:
+    """Return True once a deadline is `lead` working days away or closer, until it passes."""
+    return today <= due and calendar.working_days_between(today, due) <= lead
+
+
+def document_number(*, prefix: str, kind_code: str, year: int, sequence: int) -> str:
+    """Return an official document number: 工信改〔2026〕15号, 苏工信罚〔2026〕3号."""
+    return f"{prefix}{kind_code}〔{year}〕{sequence}号"
+
+
+def may_read_document(
+    *,
+    national: bool,
+    actor_province: str,
+    actor_enterprise_id: int | None,
+    case_province: str,
+    addressee_id: int,
+) -> bool:
+    """Return True if a user may download a document: regulators in scope, the addressee."""
+    if national or (actor_province and actor_province == case_province):
+        return True
+    return actor_enterprise_id is not None and actor_enterprise_id == addressee_id

@@ -12,7 +12,8 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
 
 from batteries.models import Battery, EventKind, LifecycleEvent
 from batteries.web.pagination import KeysetPage
@@ -39,14 +40,36 @@ NEW, MINE, OPEN_ALL, CONFIRMED, DISMISSED, ALL = (
 )
 REGULATOR_QUEUES = (NEW, MINE, OPEN_ALL, CONFIRMED, DISMISSED)
 ENTERPRISE_QUEUES = (ALL, OPEN_ALL, CONFIRMED, DISMISSED)
+# The sanction ladder's queues (Enforcement II). Regulators: orders awaiting the
+# enterprise's response, responses to review, overdue cases (the re-check's proposals),
+# notices whose defence period has ended, fines unpaid, closed. Enterprises: what they
+# must do now (respond, state their case, pay), and closed.
+AWAITING, TO_REVIEW, OVERDUE, DEFENCE_ENDED, UNPAID, CLOSED, TODO = (
+    "awaiting_response",
+    "to_review",
+    "overdue",
+    "defence_ended",
+    "unpaid",
+    "closed",
+    "todo",
+)
+LADDER_REGULATOR_QUEUES = (AWAITING, TO_REVIEW, OVERDUE, DEFENCE_ENDED, UNPAID, CLOSED)
+LADDER_ENTERPRISE_QUEUES = (TODO, CLOSED)
+RESPONSE = ("ordered", "warned")
 
 
 def case_queues(*, user) -> tuple[str, ...]:
-    """Return the queues the user works with, in display order."""
+    """Return the review queues the user works with, in display order."""
     return REGULATOR_QUEUES if user.is_regulator else ENTERPRISE_QUEUES
 
 
-def _queue_q(queue: str, user) -> Q:
+def case_ladder_queues(*, user) -> tuple[str, ...]:
+    """Return the sanction-ladder queues the user works with, in display order."""
+    return LADDER_REGULATOR_QUEUES if user.is_regulator else LADDER_ENTERPRISE_QUEUES
+
+
+def _queue_q(queue: str, user, today: dt.date | None = None) -> Q:
+    today = today or timezone.localdate()
     return {
         NEW: Q(status=Case.Status.DETECTED, assigned_to__isnull=True),
         MINE: Q(assigned_to_id=user.pk, status__in=OPEN),
@@ -54,16 +77,42 @@ def _queue_q(queue: str, user) -> Q:
         CONFIRMED: Q(status=Case.Status.CONFIRMED),
         DISMISSED: Q(status=Case.Status.DISMISSED),
         ALL: Q(),
+        AWAITING: Q(status__in=RESPONSE, response_pending=False),
+        TO_REVIEW: Q(status__in=RESPONSE, response_pending=True),
+        OVERDUE: Q(status=Case.Status.OVERDUE),
+        DEFENCE_ENDED: Q(status=Case.Status.NOTICE_SERVED, due_on__lt=today),
+        UNPAID: Q(status=Case.Status.DECIDED),
+        CLOSED: Q(status=Case.Status.CLOSED),
+        TODO: (
+            Q(status__in=RESPONSE, response_pending=False, due_on__gte=today)
+            | Q(status=Case.Status.NOTICE_SERVED, due_on__gte=today)
+            | Q(status=Case.Status.DECIDED)
+        ),
     }[queue]
 
 
 def case_queue_counts(*, user) -> dict[str, int]:
-    """Return the number of cases in each of the user's queues, in one query."""
-    queues = case_queues(user=user)
+    """Return the number of cases in each of the user's review queues, in one query."""
+    return desk_counts(user=user)[0]
+
+
+def desk_counts(*, user) -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
+    """Return (review queue counts, ladder queue counts, fine totals in fen), one query.
+
+    The totals: fines decided (the live decisions' amounts) and paid (fine and surcharge).
+    """
+    queues, ladder = case_queues(user=user), case_ladder_queues(user=user)
+    today = timezone.localdate()
     counts = Case.objects.scoped_for(user).aggregate(
-        **{queue: Count("pk", filter=_queue_q(queue, user)) for queue in queues}
+        **{q: Count("pk", filter=_queue_q(q, user, today)) for q in (*queues, *ladder)},
+        fined_fen=Sum("fine_fen"),
+        paid_fen=Sum("paid_fen"),
     )
-    return {queue: counts[queue] or 0 for queue in queues}
+    return (
+        {q: counts[q] or 0 for q in queues},
+        {q: counts[q] or 0 for q in ladder},
+        {"fined_fen": counts["fined_fen"] or 0, "paid_fen": counts["paid_fen"] or 0},
+    )
 
 
 def _beijing_midnight(day: dt.date) -> dt.datetime:
@@ -77,7 +126,7 @@ def case_list(*, user, queue: str, filters: Mapping | None = None) -> QuerySet[C
     enterprise (a name fragment or the start of a USCC), status, and the detected dates
     from/to (Beijing dates, both included).
     """
-    if queue not in case_queues(user=user):
+    if queue not in (*case_queues(user=user), *case_ladder_queues(user=user)):
         queue = case_queues(user=user)[0]
     filters = filters or {}
     cases = Case.objects.scoped_for(user).filter(_queue_q(queue, user))
@@ -139,7 +188,7 @@ def cases_for_action(*, user, pks: Iterable[int]) -> list[Case]:
 
 def case_steps(*, case: Case) -> QuerySet[CaseStep]:
     """Return the case's history, oldest first: scans' filings and officials' decisions."""
-    return case.steps.select_related("actor").order_by("at", "pk")
+    return case.steps.select_related("actor", "actor__enterprise").order_by("at", "pk")
 
 
 def case_may_act(*, user, case: Case) -> bool:

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -13,6 +14,10 @@ from batteries.web.pagination import cursor, keyset_page
 from enforcement import rules, selectors
 from enforcement.forms import ACTION_LABELS, CaseActionForm, CaseBulkForm, CaseFilterForm
 from enforcement.models import Case
+from enforcement.sanctions.selectors import case_deadline
+from enforcement.sanctions.services import yuan
+from enforcement.sanctions.views import ladder_context
+from enforcement.services.calendar import calendar_load
 from enforcement.services.cases import CaseRefused, cases_act
 from enforcement.services.review import case_review
 from enterprises.models import Role
@@ -33,6 +38,21 @@ STEP_LABELS = {
     rules.ASSIGN: _("承办"),
     rules.CONFIRM: _("确认"),
     rules.DISMISS: _("驳回"),
+    rules.ORDER: _("责令限期改正"),
+    rules.RESPOND: _("提交整改材料"),
+    rules.RETURN: _("退回整改材料"),
+    rules.ACCEPT: _("采纳整改"),
+    rules.CLOSE: _("结案"),
+    rules.LAPSE: _("期限届满复查：逾期"),
+    "recheck": _("期限届满复查"),
+    rules.WARN: _("警告"),
+    rules.NOTICE: _("告知拟处罚"),
+    rules.DEFEND: _("陈述申辩"),
+    rules.HEAR: _("听证"),
+    rules.DECIDE: _("罚款决定"),
+    rules.PAY: _("缴款"),
+    rules.SETTLE: _("缴清结案"),
+    rules.REVOKE: _("撤销并重新签发"),
 }
 DONE_MESSAGES = {
     rules.ASSIGN: _("已将案件 %(number)s 分配给 %(who)s。"),
@@ -57,6 +77,26 @@ def queue_label(queue: str, user) -> str:
     }[queue]
 
 
+LADDER_QUEUE_LABELS = {
+    selectors.AWAITING: _("待企业整改"),
+    selectors.TO_REVIEW: _("整改材料待审查"),
+    selectors.OVERDUE: _("逾期待处理"),
+    selectors.DEFENCE_ENDED: _("申辩期满待决定"),
+    selectors.UNPAID: _("罚款未缴清"),
+    selectors.CLOSED: _("已结案"),
+    selectors.TODO: _("待本企业办理"),
+}
+
+
+def _deadlines(cases) -> dict:
+    """Return case id → running deadline for a page of cases (the calendar only if needed)."""
+    running = [case for case in cases if case.due_on is not None]
+    if not running:
+        return {}
+    today, calendar = timezone.localdate(), calendar_load()
+    return {case.pk: case_deadline(case, today=today, calendar=calendar) for case in running}
+
+
 def _count_label(n: int) -> str:
     return f"{selectors.COUNT_CAP}+" if n > selectors.COUNT_CAP else str(n)
 
@@ -71,8 +111,9 @@ def _who(user) -> str:
 def _list_context(request, bulk_form=None) -> dict:
     user = request.user
     queues = selectors.case_queues(user=user)
+    ladder_queues = selectors.case_ladder_queues(user=user)
     queue = request.GET.get("queue")
-    queue = queue if queue in queues else queues[0]
+    queue = queue if queue in (*queues, *ladder_queues) else queues[0]
     filter_form = CaseFilterForm(
         request.GET or None,
         show_province=scope_of(user).national,
@@ -92,7 +133,8 @@ def _list_context(request, bulk_form=None) -> dict:
     counts = selectors.case_finding_counts(cases=page.rows)
     kept = [(k, v) for k, v in request.GET.items() if k not in {"after", "before"} and v]
     filters_kept = [(k, v) for k, v in kept if k != "queue"]
-    counts_by_queue = selectors.case_queue_counts(user=user)
+    counts_by_queue, ladder_counts, totals = selectors.desk_counts(user=user)
+    deadlines = _deadlines(page.rows)
     checked = set(bulk_form.data.getlist("cases")) if bulk_form is not None else set()
     return {
         "checked": checked,
@@ -107,8 +149,21 @@ def _list_context(request, bulk_form=None) -> dict:
             }
             for q in queues
         ],
+        "ladder_queues": [
+            {
+                "key": q,
+                "label": LADDER_QUEUE_LABELS[q],
+                "count": ladder_counts[q],
+                "query": urlencode([("queue", q), *filters_kept]),
+            }
+            for q in ladder_queues
+        ],
+        "totals": {k: yuan(v) for k, v in totals.items()},
         "filter_form": filter_form,
-        "rows": [(case, _count_label(counts.get(case.pk, 0))) for case in page.rows],
+        "rows": [
+            (case, _count_label(counts.get(case.pk, 0)), deadlines.get(case.pk))
+            for case in page.rows
+        ],
         "page": page,
         "next_query": urlencode([*kept, ("after", page.next_cursor or "")]),
         "prev_query": urlencode([*kept, ("before", page.prev_cursor or "")]),
@@ -204,6 +259,7 @@ def _detail_context(request, case: Case, form=None) -> dict:
         "actions": [(action, ACTION_LABELS[action]) for action in actions],
         "form": form or (CaseActionForm(assignees=assignees) if actions else None),
         "assign_others": assignees is not None,
+        **ladder_context(request, case),
     }
 
 

@@ -1,0 +1,1 @@
+"""Official documents: numbered per authority × kind × year, rendered once, verifiable."""

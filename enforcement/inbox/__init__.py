@@ -1,0 +1,1 @@
+"""The enterprises' in-portal inbox: one message per event, also sent by email."""
