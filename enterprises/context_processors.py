@@ -9,5 +9,5 @@ def portal(request) -> dict:
 
     return {
         "PORTAL_NAME": settings.PORTAL_NAME,
-        "nav_items": menu_for(getattr(request, "user", None)),
+        "nav_items": menu_for(getattr(request, "user", None), path=request.path),
     }
