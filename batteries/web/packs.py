@@ -15,6 +15,7 @@ from batteries import selectors
 from batteries.forms import PackRegisterForm, kind_label
 from batteries.models import Battery, Channel
 from batteries.services.chain import ChainReport, chain_verify
+from batteries.services.events import ItemError
 from batteries.services.packs import REGISTERING_ROLES, packs_register
 from batteries.web.access import (
     acts_for_enterprise,
@@ -167,12 +168,33 @@ def pack_verify(request, code: str):
     )
 
 
+def _precheck_codes(form: PackRegisterForm) -> None:
+    """Say what the registration would say of the codes when another field failed.
+
+    The service runs only on a valid form: without this, a wrong mass would hide every
+    problem of the codes until the next round. It only reads; nothing is logged.
+    """
+    codes = form.cleaned_data.get("codes") or []
+    if not codes:
+        return
+    errors = []
+    reports = selectors.code_reports(codes=codes, today=timezone.localdate())
+    for index, report in enumerate(reports):
+        errors += [ItemError(index, "code", e.code, str(e)) for e in report.errors]
+        if report.code_registered:
+            message = _("电池编码已登记：%(code)s") % {"code": report.result.code}
+            errors.append(ItemError(index, "code", "code.duplicate", str(message)))
+    form.add_item_errors(errors)
+
+
 @require_http_methods(["GET", "POST"])
 @approved_enterprise_required
 def pack_register(request):
     """Register one or many battery codes for the user's enterprise."""
     form = PackRegisterForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not form.is_valid():
+        _precheck_codes(form)
+    elif request.method == "POST":
         result = packs_register(
             items=form.items(),
             reporter=request.user.enterprise,
