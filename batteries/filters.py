@@ -7,6 +7,8 @@ are normalized first, so full-width characters and lower case still match.
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import IsoDateTimeField, RangeField
+from django_filters.widgets import DateRangeWidget
 
 from batteries.models import Battery, EventKind, LifecycleEvent, ScrappedVehicle, State, Vehicle
 from common.battery_code import CHEMISTRIES, CHEMISTRY_LABELS, normalize_battery_code
@@ -16,6 +18,42 @@ from enterprises.models import PROVINCE_CHOICES
 CHEMISTRY_CHOICES = [
     (value, CHEMISTRY_LABELS[value]) for value in dict.fromkeys(CHEMISTRIES.values())
 ]
+
+
+class _PlausibleIsoDateTimeField(IsoDateTimeField):
+    """An ISO 8601 time the database can compare: a real offset, a year it can convert."""
+
+    def to_python(self, value):
+        from django.core.exceptions import ValidationError
+
+        from batteries.services.plausibility import offset_problem
+
+        try:
+            moment = super().to_python(value)
+        except OverflowError:  # year 1 with an offset: no UTC time
+            moment = None
+            bad = True
+        else:
+            bad = moment is not None and (
+                not 1900 <= moment.year <= 9998 or bool(moment.tzinfo and offset_problem(moment))
+            )
+        if bad:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return moment
+
+
+class _PlausibleIsoDateTimeRangeField(RangeField):
+    widget = DateRangeWidget
+
+    def __init__(self, *args, **kwargs):
+        fields = (_PlausibleIsoDateTimeField(), _PlausibleIsoDateTimeField())
+        super().__init__(fields, *args, **kwargs)
+
+
+class _IsoDateTimeRangeFilter(django_filters.IsoDateTimeFromToRangeFilter):
+    """From–to filter on a time; an offset no time zone has is a filter error, not a 500."""
+
+    field_class = _PlausibleIsoDateTimeRangeField
 
 
 class _UsccFilter(django_filters.CharFilter):
@@ -68,7 +106,7 @@ class BatteryFilterSet(django_filters.FilterSet):
 
 class LifecycleEventFilterSet(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=EventKind.choices, label=_("事件类型"))
-    occurred_at = django_filters.IsoDateTimeFromToRangeFilter(label=_("发生时间（起止）"))
+    occurred_at = _IsoDateTimeRangeFilter(label=_("发生时间（起止）"))
     reporter_uscc = _UsccFilter(field_name="reporter__uscc", label=_("上报企业统一社会信用代码"))
     code = _IdentifierFilter(
         field_name="battery__code", normalize=normalize_battery_code, label=_("电池编码")
@@ -94,7 +132,7 @@ class ScrappedVehicleFilterSet(django_filters.FilterSet):
     pack_status = django_filters.ChoiceFilter(
         choices=ScrappedVehicle.PackStatus.choices, label=_("电池到场情况")
     )
-    scrapped_at = django_filters.IsoDateTimeFromToRangeFilter(label=_("报废回收时间（起止）"))
+    scrapped_at = _IsoDateTimeRangeFilter(label=_("报废回收时间（起止）"))
     dismantler_uscc = _UsccFilter(
         field_name="dismantler__uscc", label=_("拆解企业统一社会信用代码")
     )

@@ -6,7 +6,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import status
 from rest_framework.exceptions import APIException
-from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import BasePermission
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -16,6 +15,7 @@ from batteries.services.events import ItemError
 from batteries.services.idempotency import HEADER, REPLAYED_HEADER
 from batteries.services.packs import REGISTERING_ROLES
 from batteries.services.scrap import scrap_reporter_refusal
+from config.api import BoundedCursorPagination
 from enterprises.models import Enterprise
 
 
@@ -89,12 +89,10 @@ class JsonOnly:
     filter_backends = [FilterBackend]
 
 
-class TimelineCursorPagination(CursorPagination):
+class TimelineCursorPagination(BoundedCursorPagination):
     """A pack's events in chain order, oldest first; no COUNT(*)."""
 
     ordering = "seq"
-    page_size_query_param = "page_size"
-    max_page_size = 1000
 
 
 def errors_response(errors: list[ItemError], *, batch: bool) -> Response:

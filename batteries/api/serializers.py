@@ -11,7 +11,6 @@ serializers below (`PackInput`, `PackBatch`, `EventInput`, `EventBatch`, `ScrapI
 
 from django.urls import reverse
 from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -262,7 +261,7 @@ class EventSerializer(serializers.ModelSerializer):
             "hash",
         ]
 
-    @extend_schema_field(OpenApiTypes.INT)
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_voided_by(self, event: LifecycleEvent) -> int | None:
         correction = getattr(event, "voided_by", None)
         return correction.pk if correction else None

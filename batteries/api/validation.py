@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from batteries import rules
 from batteries.services.events import EventInput, ItemError
 from batteries.services.packs import PackInput
+from batteries.services.plausibility import moment_problem, text_problem
 from batteries.services.scrap import MAX_CERTIFICATE, MAX_NOTE, ScrapInput
 from common.battery_code import normalize_battery_code
 from common.text import join_list
@@ -59,7 +60,14 @@ class _Item:
     def fail(self, name: str, code: str, message, /, **params) -> None:
         self.errors.append(_error(self.index, name, code, message, **params))
 
-    def text(self, name: str, *, required: bool = False, max_length: int = MAX_IDENTIFIER) -> str:
+    def text(
+        self,
+        name: str,
+        *,
+        required: bool = False,
+        max_length: int = MAX_IDENTIFIER,
+        multiline: bool = False,
+    ) -> str:
         value = self.data.get(name)
         if value is None or value == "":
             if required:
@@ -71,6 +79,9 @@ class _Item:
         value = value.strip()
         if len(value) > max_length:
             self.fail(name, "input.too_long", _("长度不能超过%(max)s个字符。"), max=max_length)
+            return ""
+        if problem := text_problem(value, multiline=multiline):
+            self.fail(name, *problem)
             return ""
         if required and not value:
             self.fail(name, "input.required", _("必须填写该字段。"))
@@ -107,12 +118,8 @@ class _Item:
                 _("时间格式无效，应为带时区的 ISO 8601 时间，如 2026-04-01T09:30:00+08:00。"),
             )
             return None
-        if value.tzinfo is None or value.utcoffset() is None:
-            self.fail(
-                name,
-                "input.datetime_naive",
-                _("时间必须带时区偏移，如 2026-04-01T09:30:00+08:00。"),
-            )
+        if problem := moment_problem(value):  # naive, an offset beyond ±14:00, before 2011
+            self.fail(name, *problem)
             return None
         return value
 
@@ -218,7 +225,7 @@ def scrap_input(index: int | None, data: Any, errors: list[ItemError]) -> ScrapI
         arrived_codes=item.texts("arrived_codes", max_items=MAX_ARRIVED_CODES),
         pack_missing=item.boolean("pack_missing"),
         swap_pool=item.boolean("swap_pool"),
-        note=item.text("note", max_length=MAX_NOTE),
+        note=item.text("note", max_length=MAX_NOTE, multiline=True),
     )
     return scrap if len(errors) == before else None
 
@@ -259,8 +266,11 @@ def codes(data: Any) -> Parsed:
     """Parse `{"codes": [str, …]}` (1 to MAX_BATCH) or `{"code": str}` into a list of codes."""
     parsed = Parsed()
     if isinstance(data, dict) and "codes" not in data and isinstance(data.get("code"), str):
-        parsed.items = [data["code"]]
-        return parsed
+        code = data["code"]
+        if len(code) <= MAX_IDENTIFIER and not text_problem(code):
+            parsed.items = [code]
+            return parsed
+        data = {"codes": [code]}
     values = data.get("codes") if isinstance(data, dict) else None
     if not isinstance(values, list) or not 1 <= len(values) <= MAX_BATCH:
         parsed.errors.append(
@@ -274,7 +284,7 @@ def codes(data: Any) -> Parsed:
         )
         return parsed
     for index, value in enumerate(values):
-        if isinstance(value, str) and len(value) <= MAX_IDENTIFIER:
+        if isinstance(value, str) and len(value) <= MAX_IDENTIFIER and not text_problem(value):
             parsed.items.append(value)
         else:
             parsed.errors.append(
@@ -282,7 +292,7 @@ def codes(data: Any) -> Parsed:
                     index,
                     "codes",
                     "input.type",
-                    _("每个编码应为不超过%(max)s个字符的字符串。"),
+                    _("每个编码应为不超过%(max)s个字符、不含控制字符的字符串。"),
                     max=MAX_IDENTIFIER,
                 )
             )
@@ -295,7 +305,9 @@ def void_reason(data: Any) -> Parsed:
     if not isinstance(data, dict):
         parsed.errors.append(_error(None, "", "input.type", _("请求体应为 JSON 对象。")))
         return parsed
-    reason = _Item(None, data, parsed.errors).text("reason", required=True, max_length=MAX_REASON)
+    reason = _Item(None, data, parsed.errors).text(
+        "reason", required=True, max_length=MAX_REASON, multiline=True
+    )
     if reason:
         parsed.items.append(reason)
     return parsed

@@ -14,6 +14,7 @@ from batteries.models import (
     VehicleBinding,
 )
 from batteries.services.chain import event_content
+from batteries.services.plausibility import text_problem
 from common.hashing import event_hash
 
 
@@ -77,6 +78,8 @@ def _check(event, battery, reporter, reason) -> None:
         raise CorrectionRefused(*refusal)
     if not reason.strip():
         raise CorrectionRefused("void.reason", _("更正必须说明原因。"))
+    if problem := text_problem(reason, multiline=True):
+        raise CorrectionRefused("void.reason", problem[1])
     if event.seq != battery.last_seq:
         raise CorrectionRefused("void.not_latest", _("只能更正该电池的最新事件。"))
     if event.kind in {EventKind.VOID, EventKind.REGISTER}:

@@ -33,6 +33,7 @@ from batteries.services.events import (
     events_record,
     reporter_refusal,
 )
+from batteries.services.plausibility import moment_problem, text_problem
 from common.battery_code import normalize_battery_code
 from common.identifiers import normalize_vin, validate_vin
 from enterprises.models import Enterprise
@@ -179,8 +180,10 @@ class _Known:
 
     @classmethod
     def load(cls, items: list[ScrapInput]) -> "_Known":
-        vins = {normalize_vin(item.vin) for item in items} - {""}
-        numbers = {item.certificate_no.strip() for item in items} - {""}
+        # A value with control characters is refused per item and never looked up.
+        vins = {v for v in (normalize_vin(i.vin) for i in items) if v and not text_problem(v)}
+        numbers = {n for n in (i.certificate_no.strip() for i in items) if not text_problem(n)}
+        numbers -= {""}
         taken = ScrappedVehicle.objects.filter(certificate_no__any=list(numbers))
         vehicles = {v.vin: v for v in Vehicle.objects.filter(vin__any=list(vins))}
         bound: dict[int, dict[str, int]] = {v.pk: {} for v in vehicles.values()}
@@ -237,6 +240,21 @@ def _item_problems(item: ScrapInput, *, vin: str, number: str, now) -> list[tupl
                 _("已声明电池缺失，就不应填写到场电池编码：请二选一。"),
             )
         )
+    for name, value, multiline in (
+        ("vin", item.vin, False),
+        ("certificate_no", item.certificate_no, False),
+        ("note", item.note, True),
+        *(("arrived_codes", code, False) for code in item.arrived_codes or []),
+    ):
+        if problem := text_problem(value, multiline=multiline):
+            problems.append((name, *problem))
+    moment = item.scrapped_at  # a naive or missing one is refused below
+    if (
+        moment is not None
+        and moment.utcoffset() is not None
+        and (problem := moment_problem(moment))
+    ):
+        problems.append(("scrapped_at", *problem))
     if len(item.note) > MAX_NOTE:
         problems.append(
             ("note", "scrap.too_long", _("长度不能超过%(max)s个字符。") % {"max": MAX_NOTE})

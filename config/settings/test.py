@@ -16,7 +16,8 @@ STORAGES["staticfiles"] = {  # noqa: F405
 }
 MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
 SECURE_SSL_REDIRECT = False
-REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = []  # noqa: F405
+# Throttles stay installed but count nothing unless a test sets a rate (they read it lazily).
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"burst": None, "sustained": None}  # noqa: F405
 
 # Two suites running at once (parallel sessions) each get their own test database.
 if os.environ.get("TEST_DB_SUFFIX"):

@@ -14,11 +14,3 @@ class EnterpriseApiKeyScheme(OpenApiAuthenticationExtension):
             "name": "Authorization",
             "description": "企业 API 密钥：`Api-Key <key>`。Enterprise API key: `Api-Key <key>`.",
         }
-
-
-# The body DRF returns with HTTP 400: field name -> list of messages.
-VALIDATION_ERROR_SCHEMA = {
-    "type": "object",
-    "additionalProperties": {"type": "array", "items": {"type": "string"}},
-    "example": {"division_code": ["第1–2位省级代码“99”不存在，应为34个省级行政区代码之一。"]},
-}

@@ -46,7 +46,7 @@ class OutletSerializer(serializers.ModelSerializer):
         help_text="运营企业统一社会信用代码；空表示设立企业自行运营。"
         " USCC of the enterprise running the outlet; empty: the owner runs it.",
     )
-    operator_name = serializers.CharField(source="operator.name", read_only=True, default="")
+    operator_name = serializers.CharField(read_only=True, help_text="运营企业名称；空表示自行运营")
 
     class Meta:
         model = Outlet
@@ -76,5 +76,8 @@ class OutletSerializer(serializers.ModelSerializer):
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
+        # Set here, not through `source`: a partial update would skip a field whose source
+        # runs through a missing operator, and the schema declares both always present.
         data["operator_uscc"] = instance.operator.uscc if instance.operator_id else ""
+        data["operator_name"] = instance.operator.name if instance.operator_id else ""
         return data

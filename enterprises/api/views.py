@@ -10,15 +10,16 @@ from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.openapi import ERROR_REF
 from enterprises import selectors
-from enterprises.api.schema import VALIDATION_ERROR_SCHEMA
 from enterprises.api.serializers import EnterpriseSerializer, OutletSerializer
 from enterprises.filters import EnterpriseFilterSet, OutletFilterSet
 from enterprises.services.outlets import outlet_create, outlet_delete, outlet_update
 
 BAD_REQUEST = OpenApiResponse(
-    response=VALIDATION_ERROR_SCHEMA,
-    description="输入有误：字段名 → 错误信息列表。Invalid input: field → list of messages.",
+    response=ERROR_REF,
+    description="输入有误：`errors` 逐项列出（field, code, message）。"
+    " Invalid input: `errors` lists each problem (field, code, message).",
 )
 FORBIDDEN = OpenApiResponse(
     description=(

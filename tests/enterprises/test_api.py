@@ -53,7 +53,7 @@ def test_the_registry_filters_with_the_same_filterset_as_the_pages(
     assert _ids(client.get(ENTERPRISES, {"whitelisted": "true"})) == {enterprise_b.pk}
     response = client.get(ENTERPRISES, {"status": "nonsense"})
     assert response.status_code == 400
-    assert "status" in response.json()
+    assert [e["field"] for e in response.json()["errors"]] == ["status"]
 
 
 def test_the_registry_shows_codes_and_whitelist_presence(client, admin_a, enterprise_a):
@@ -107,7 +107,8 @@ def test_an_outlet_with_a_bad_division_code_gets_a_400_naming_the_problem(client
         **_auth(key_a),
     )
     assert response.status_code == 400
-    assert "省级代码“99”不存在" in response.json()["division_code"][0]
+    (error,) = response.json()["errors"]  # the API's one error shape
+    assert error["field"] == "division_code" and "省级代码“99”不存在" in error["message"]
 
 
 def test_regulators_read_outlets_but_cannot_write_them(
@@ -179,5 +180,7 @@ def test_an_unknown_operating_enterprise_gets_a_400_on_its_field(client, key_a):
         **_auth(key_a),
     )
     assert response.status_code == 400
-    assert "运营企业未在平台登记或未获批准" in response.json()["operator_uscc"][0]
+    (error,) = response.json()["errors"]
+    assert error["field"] == "operator_uscc"
+    assert "运营企业未在平台登记或未获批准" in error["message"]
     assert not Outlet.objects.exists()

@@ -34,6 +34,6 @@ def test_drf_settings_import_in_a_fresh_interpreter():
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
         "CreatedCursorPagination",
-        "CallerRateThrottle",
+        "CallerBurstThrottle",
         "exception_handler",
     ]
