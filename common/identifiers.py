@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.utils.functional import Promise, lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 # --- Errors -----------------------------------------------------------------------------------
@@ -264,7 +265,7 @@ def make_vin(prefix8: str, tail8: str) -> str:
 
 # --- Administrative divisions, GB/T 2260 -------------------------------------------------------
 
-PROVINCES: dict[str, str] = {
+PROVINCES_ZH: dict[str, str] = {
     "11": "北京市",
     "12": "天津市",
     "13": "河北省",
@@ -337,6 +338,23 @@ PROVINCES_EN: dict[str, str] = {
     "81": "Hong Kong Special Administrative Region",
     "82": "Macao Special Administrative Region",
 }
+
+
+def province_name(code: str) -> str:
+    """Return the province's name in the active language: English in English, else Chinese."""
+    english = (get_language() or "").startswith("en")
+    return (PROVINCES_EN if english else PROVINCES_ZH)[code]
+
+
+# Province names as they are shown: each evaluated in the reader's language when rendered,
+# so the model choices, filters and pages built from this mapping follow the language too.
+PROVINCES: dict[str, str] = {code: lazy(province_name, str)(code) for code in PROVINCES_ZH}
+
+# The provincial-level divisions where the mainland's rules apply, and so the producers'
+# outlet duty of Order No. 73: Hong Kong and Macao have their own laws (Basic Laws, art. 18),
+# and Taiwan is outside the mainland's administration. GB/T 2260 lists all 34.
+OUTSIDE_MAINLAND_RULES = frozenset({"71", "81", "82"})
+MAINLAND_PROVINCES: frozenset[str] = frozenset(PROVINCES) - OUTSIDE_MAINLAND_RULES
 
 DIVISION_LENGTH = 6
 

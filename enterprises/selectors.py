@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
-from common.identifiers import PROVINCES
+from common.identifiers import MAINLAND_PROVINCES, PROVINCES
 from enterprises import rules
 from enterprises.models import (
     Enterprise,
@@ -153,9 +153,9 @@ def _area_name(area: str) -> str:
 def enterprise_coverage(*, enterprise: Enterprise) -> list[CoverageSection]:
     """Return outlet coverage per level for an enterprise the caller already may read.
 
-    Sales by region are not reported yet, so battery producers are measured against all
-    provinces and vehicle producers against the prefectures where they have outlets plus the
-    prefecture of their registered address.
+    Sales by region are not reported yet, so battery producers are measured against the 31
+    provinces where the duty applies (not Taiwan, Hong Kong, Macao) and vehicle producers
+    against the prefectures where they have outlets plus that of their registered address.
     """
     outlets = enterprise.outlets.values("province", "prefecture", "status")
     sections = []
@@ -163,7 +163,7 @@ def enterprise_coverage(*, enterprise: Enterprise) -> list[CoverageSection]:
         key = "province" if level == rules.PROVINCE else "prefecture"
         active = Counter(o[key] for o in outlets if o["status"] == Outlet.Status.ACTIVE)
         if level == rules.PROVINCE:
-            required = set(PROVINCES)
+            required = set(MAINLAND_PROVINCES)
         else:
             required = {o[key] for o in outlets} | {enterprise.prefecture}
         rows = rules.outlet_coverage(required_areas=required, active_outlets=active)

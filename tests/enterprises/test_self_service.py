@@ -189,7 +189,9 @@ def test_a_pending_enterprise_cannot_set_up_outlets(client, db):
     assert not Outlet.objects.exists()
 
 
-def test_battery_producer_coverage_lists_all_34_provinces(client, admin_a, enterprise_a):
+def test_battery_producer_coverage_lists_the_31_provinces_where_the_duty_applies(
+    client, admin_a, enterprise_a
+):
     Outlet.objects.create(owner=enterprise_a, name="福州", address="x", division_code="350102")
     Outlet.objects.create(
         owner=enterprise_a, name="南京", address="x", division_code="320106", status="closed"
@@ -198,10 +200,13 @@ def test_battery_producer_coverage_lists_all_34_provinces(client, admin_a, enter
     response = client.get(reverse("enterprises:enterprise_coverage", args=[enterprise_a.pk]))
     body = response.content.decode()
     (section,) = response.context["sections"]
-    assert len(section.rows) == 34
+    assert len(section.rows) == 31
+    areas = {code for code, _name, _row in section.rows}
+    assert not areas & {"71", "81", "82"}  # Taiwan, Hong Kong, Macao: outside the duty
+    assert {"11", "54", "65"} <= areas
     covered = {code for code, _name, row in section.rows if row.covered}
     assert covered == {"35"}  # the Nanjing outlet is closed
-    assert "33 / 34" in body
+    assert "30 / 31" in body
     assert "销售数据尚未接入" in body
 
 
