@@ -337,6 +337,37 @@ def vehicle_get(*, user, vin: str) -> Vehicle:
     return vehicle_list(user=user).select_related("producer").get(vin=normalize_identifier(vin))
 
 
+def vehicle_bindings(*, vehicle: Vehicle) -> QuerySet[VehicleBinding]:
+    """Return every pack binding of a vehicle, newest first (the caller may see the vehicle).
+
+    Callers show only the bindings of packs the user may read (`packs_visible`).
+    """
+    return vehicle.bindings.select_related("battery", "bound_by", "unbound_by").order_by(
+        "-bound_at", "-pk"
+    )
+
+
+def vehicle_scrap_records(*, vehicle: Vehicle) -> QuerySet[ScrappedVehicle]:
+    """Return the scrap records reported for the vehicle's VIN, newest first.
+
+    Whoever may see the vehicle learns that, when and by whom it was scrapped and whether
+    its packs arrived: the facts the packs' own timelines already show their parties.
+    """
+    return (
+        ScrappedVehicle.objects.filter(vin=vehicle.vin)
+        .select_related("dismantler")
+        .prefetch_related("packs")
+        .order_by("-scrapped_at", "-pk")
+    )
+
+
+def vehicles_visible(*, user, ids: list[int]) -> set[int]:
+    """Return which of these vehicles the user may open, in one query."""
+    if not ids:
+        return set()
+    return set(vehicle_list(user=user).filter(pk__in=ids).values_list("pk", flat=True))
+
+
 def vehicle_packs(*, user, vehicle: Vehicle) -> list[str]:
     """Return the codes of the visible packs now installed in the vehicle."""
     return list(

@@ -39,6 +39,7 @@ def scrap_list(request):
         size=PAGE_SIZE,
     )
     kept = [(k, v) for k, v in request.GET.items() if k not in {"after", "before"} and v]
+    vehicle_ids = [record.vehicle_id for record in page.rows if record.vehicle_id]
     return render(
         request,
         "batteries/scrap_list.html",
@@ -50,6 +51,7 @@ def scrap_list(request):
             "prev_query": urlencode([*kept, ("before", page.prev_cursor or "")]),
             "may_report": _may_report(request.user),
             "show_dismantler": not request.user.enterprise_id,
+            "vehicles_visible": selectors.vehicles_visible(user=request.user, ids=vehicle_ids),
         },
     )
 
@@ -110,5 +112,9 @@ def scrap_detail(request, certificate_no: str):
             "record": record,
             "packs": [(row, row.battery_id in visible) for row in packs],
             "hidden_missing": sum(1 for row in packs if row.battery_id not in visible),
+            "vehicle_visible": bool(
+                record.vehicle_id
+                and selectors.vehicles_visible(user=request.user, ids=[record.vehicle_id])
+            ),
         },
     )

@@ -2,13 +2,14 @@
 
 from django.urls import path
 
-from batteries.web import events, packs, public, rejections, scrap
+from batteries.web import events, packs, public, rejections, scrap, vehicles
 
 urlpatterns: list = [
     path("packs/", packs.pack_list, name="pack_list"),
     path("packs/register/", packs.pack_register, name="pack_register"),
     path("packs/<str:code>/", packs.pack_detail, name="pack_detail"),
     path("packs/<str:code>/verify/", packs.pack_verify, name="pack_verify"),
+    path("vehicles/<str:vin>/", vehicles.vehicle_detail, name="vehicle_detail"),
     path("events/new/", events.event_report, name="event_report"),
     path("events/counterparty/", events.counterparty_check, name="counterparty_check"),
     path("handovers/inbox/", events.handover_inbox, name="handover_inbox"),
