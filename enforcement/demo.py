@@ -197,6 +197,9 @@ def seed() -> list[tuple[str, str, str]]:
     except ImportError:
         pass
     outcomes = scan_run(as_of=today, started_by="demo")
+    from enforcement.sanctions.demo import ladder_seed
+
+    ladder_seed(driver)
     _review()
     found = ", ".join(f"{o.run.rule} {o.run.found}" for o in outcomes)
     sys.stdout.write(f"违法线索扫描 / Scan as of {today}: {found}\n")

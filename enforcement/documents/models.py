@@ -218,6 +218,11 @@ class Document(models.Model):
     def amount_yuan(self) -> int | None:
         return None if self.amount_fen is None else self.amount_fen // 100
 
+    @property
+    def amount_text(self) -> str:
+        """The amount in yuan as written in the document: 50,000."""
+        return "" if self.amount_fen is None else f"{self.amount_fen // 100:,}"
+
 
 class DocumentDownload(models.Model):
     """One download of a document's PDF: who, when, from where. Append-only."""

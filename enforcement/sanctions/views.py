@@ -48,6 +48,11 @@ DONE = {
 }
 
 
+def _ids(action: str) -> str:
+    """Field ids unique on the page, which holds one form per action."""
+    return f"id_{action}_%s"
+
+
 def _initial_forms(case: Case, view) -> dict:
     """The unbound forms of the actions the page offers, prefilled from the case."""
     from enforcement.documents.contents import default_facts
@@ -61,7 +66,7 @@ def _initial_forms(case: Case, view) -> dict:
             penalty = None
     for action in wanted:
         if action == rules.DEFEND:
-            forms[action] = DefendForm(hearing_offered=view.hearing_offered)
+            forms[action] = DefendForm(hearing_offered=view.hearing_offered, auto_id=_ids(action))
             continue
         initial = {}
         if action in (rules.ORDER, rules.WARN) and penalty:
@@ -76,7 +81,7 @@ def _initial_forms(case: Case, view) -> dict:
                 initial["assessment"] = "当事人在规定期限内未提出陈述、申辩。"
         if action == rules.PAY:
             initial = {"paid_on": timezone.localdate().isoformat()}
-        forms[action] = FORMS[action](initial=initial)
+        forms[action] = FORMS[action](initial=initial, auto_id=_ids(action))
     return forms
 
 
@@ -86,7 +91,7 @@ def ladder_context(request, case: Case, *, bound_action: str = "", bound_form=No
     forms = _initial_forms(case, view)
     if bound_form is not None:
         forms[bound_action] = bound_form
-    reissue = ReissueForm() if view.reissuable else None
+    reissue = ReissueForm(auto_id=_ids(rules.REVOKE)) if view.reissuable else None
     if bound_action == rules.REVOKE:
         reissue = bound_form
     return {
@@ -167,9 +172,9 @@ def case_ladder_act(request, pk: int, action: str):
     if action == rules.DEFEND:
         notice = case.documents.filter(kind="penalty_notice", revoked_at__isnull=True).first()
         offered = bool(notice and notice.content.get("hearing_offered"))
-        form = DefendForm(request.POST, hearing_offered=offered)
+        form = DefendForm(request.POST, hearing_offered=offered, auto_id=_ids(action))
     else:
-        form = FORMS[action](request.POST, request.FILES)
+        form = FORMS[action](request.POST, request.FILES, auto_id=_ids(action))
     if not form.is_valid():
         return _case_page(request, case, action=action, form=form, status=400)
     try:
@@ -191,7 +196,7 @@ def document_reissue(request, pk: int):
     if document is None:
         raise Http404
     case = _visible(request.user, document.case_id)
-    form = ReissueForm(request.POST)
+    form = ReissueForm(request.POST, auto_id=_ids(rules.REVOKE))
     if not form.is_valid():
         return _case_page(request, case, action=rules.REVOKE, form=form, status=400)
     data = form.cleaned_data

@@ -147,11 +147,11 @@ def test_the_public_list_shows_fine_decisions_in_force_with_their_verification_l
     page = client.get(reverse("enforcement:penalty_list"))
     text = page_text(page)
     assert "苏拆解公司" in text and desk.dismantler.uscc in text
-    assert "苏工信罚〔2026〕1号" in text and "用于禁止领域" in text and "50000" in text
+    assert "苏工信罚〔2026〕1号" in text and "用于禁止领域" in text and "50,000" in text
     assert reverse("enforcement:document_verify", args=[decision.token]) in page.content.decode()
     ladder.document_reissue(
         document=decision, actor=desk.jiangsu, reason="金额计算有误。", amount_yuan=40_000,
         now=at("2026-10-30"),
     )  # fmt: skip
     text = page_text(client.get(reverse("enforcement:penalty_list")))
-    assert "苏工信罚〔2026〕1号" not in text and "苏工信罚〔2026〕2号" in text and "40000" in text
+    assert "苏工信罚〔2026〕1号" not in text and "苏工信罚〔2026〕2号" in text and "40,000" in text
