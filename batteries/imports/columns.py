@@ -62,6 +62,12 @@ COLUMNS = {
     ImportBatch.Kind.SCRAPPED_VEHICLES: SCRAP_COLUMNS,
 }
 
+# The columns the error report adds to a file's own (batteries.imports.report): a clerk
+# corrects the rows in that file and uploads it again as it is, so importing ignores them.
+OUTCOME_HEADER = "处理结果"
+PROBLEMS_HEADER = "错误说明"
+REPORT_HEADERS = (OUTCOME_HEADER, PROBLEMS_HEADER)
+
 # Kinds that have their own path: registration is the packs import, voiding a correction.
 NOT_IMPORTABLE_KINDS = {EventKind.REGISTER, EventKind.VOID}
 MAX_DOCUMENT_REF = 64
@@ -106,7 +112,7 @@ def header_map(kind: str, header: list) -> HeaderMap:
     unknown, repeated = [], []
     for index, cell in enumerate(header):
         text = str(cell if cell is not None else "").strip().lstrip("\ufeff")
-        if not text:
+        if not text or text in REPORT_HEADERS:
             continue
         column = names.get(normalize_header(text))
         if column is None:

@@ -163,3 +163,93 @@ class ImportRejected(Exception):
     def __init__(self, message):
         super().__init__(str(message))
         self.message = str(message)
+
+
+# --- The file a clerk corrects and uploads again ----------------------------------------------
+# The stored report above lists one line per problem (row, field, code, message). People get
+# instead their own rows, as uploaded, with two columns added: what happened to the row and
+# what is wrong with it, in their language; no internal codes. Uploaded again as it is, the
+# added columns are ignored (columns.REPORT_HEADERS).
+
+OTHER_ROWS_FAILED = _("未导入（文件中其他行有错误）")
+
+
+@dataclass
+class RowProblems:
+    """What the stored report says of one row: its messages, and whether it was recorded."""
+
+    messages: list[str] = field(default_factory=list)
+    warning_only: bool = True
+
+
+def _recorded_texts() -> set[str]:
+    """Return the stored outcome text of a recorded row, in every language it may be in."""
+    from django.conf import settings
+    from django.utils import translation
+
+    texts = set()
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            texts.add(str(RECORDED_WITH_WARNING))
+    return texts
+
+
+def stored_problems(report_path: str) -> Iterator[tuple[int, RowProblems]]:
+    """Yield (row, its problems) from a stored report, in the report's row order."""
+    from batteries.web.stored_text import stored_text
+
+    recorded = _recorded_texts()
+    current, problems = None, RowProblems()
+    with open(report_path, encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+        next(reader, None)  # the header
+        for line in reader:
+            if len(line) < 4 or not line[0].isdigit():
+                continue
+            row, column, message = int(line[0]), line[1], stored_text(line[3])
+            warning = len(line) > 5 and line[5] in recorded
+            if row != current:
+                if current is not None:
+                    yield current, problems
+                current, problems = row, RowProblems()
+            problems.messages.append(
+                str(_("%(column)s：%(message)s") % {"column": column, "message": message})
+                if column
+                else message
+            )
+            problems.warning_only = problems.warning_only and warning
+    if current is not None:
+        yield current, problems
+
+
+def correction_rows(rows, header: list, problems, *, every_row: bool):
+    """Yield the header and the rows to correct, each with its outcome and its problems.
+
+    `rows` and `problems` come in row order (the importers write the report so); `every_row`
+    also yields the rows without problems (an all-or-nothing file of which nothing was
+    imported: it is corrected and uploaded again whole).
+    """
+    from django.utils.translation import pgettext
+
+    from batteries.imports.columns import OUTCOME_HEADER, PROBLEMS_HEADER, REPORT_HEADERS
+
+    separator = pgettext("list separator", "；")
+    kept = [i for i, cell in enumerate(header) if str(cell or "").strip() not in REPORT_HEADERS]
+    yield [header[i] for i in kept] + [OUTCOME_HEADER, PROBLEMS_HEADER]
+    pending = iter(problems)
+    next_problem = next(pending, None)
+    for number, cells in rows:
+        while next_problem is not None and next_problem[0] < number:
+            next_problem = next(pending, None)  # a row the file no longer has
+        found = None
+        if next_problem is not None and next_problem[0] == number:
+            found, next_problem = next_problem[1], next(pending, None)
+        if found is None and not every_row:
+            continue
+        own = [cells[i] if i < len(cells) else "" for i in kept]
+        if found is None:
+            outcome, text = OTHER_ROWS_FAILED, ""
+        else:
+            outcome = RECORDED_WITH_WARNING if found.warning_only else NOT_IMPORTED
+            text = separator.join(found.messages)
+        yield [*own, str(outcome), _safe(text)]

@@ -1,4 +1,9 @@
-"""Downloadable import templates: Chinese headers and one example row, as CSV or XLSX."""
+"""Downloadable import templates: the Chinese headers, as CSV or XLSX.
+
+The data sheet holds the header only, so a template uploaded as downloaded imports nothing
+by mistake; the XLSX carries one example row on a sheet of its own (填写示例), which the
+import never reads (it reads the first sheet).
+"""
 
 import csv
 import io
@@ -47,24 +52,31 @@ def example_row(kind: str, enterprise: Enterprise | None) -> list[str]:
     return [code, produce, f"{today.isoformat()} 09:30", "", "", "", "", "示例：首批下线"]
 
 
+EXAMPLE_SHEET = "填写示例"
+
+
 def template_csv(kind: str, enterprise: Enterprise | None) -> bytes:
-    """Return the template as CSV in UTF-8 with a BOM (Excel on Chinese Windows)."""
+    """Return the template as CSV in UTF-8 with a BOM (Excel on Chinese Windows): the header."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([column.label for column in COLUMNS[kind]])
-    writer.writerow(example_row(kind, enterprise))
     return buffer.getvalue().encode("utf-8-sig")
 
 
 def template_xlsx(kind: str, enterprise: Enterprise | None) -> bytes:
-    """Return the template as XLSX: data sheet first, then the accepted event types."""
+    """Return the template as XLSX: the data sheet (header only), an example, event types."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "导入数据"
     sheet.append([column.label for column in COLUMNS[kind]])
-    sheet.append(example_row(kind, enterprise))
+    example = workbook.create_sheet(EXAMPLE_SHEET)
+    example.append([column.label for column in COLUMNS[kind]])
+    example.append(example_row(kind, enterprise))
+    example.append([])
+    example.append(["示例行，仅供参考：请在“导入数据”工作表填写，本工作表不会被导入。"])
     for letter in "ABCDEFGH"[: len(COLUMNS[kind])]:
         sheet.column_dimensions[letter].width = 26
+        example.column_dimensions[letter].width = 26
     if kind == ImportBatch.Kind.EVENTS:
         kinds = workbook.create_sheet("事件类型")
         kinds.append(["事件代码", "中文名称"])

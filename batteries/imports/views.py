@@ -1,19 +1,32 @@
 """Screens of the import channel: upload, history, progress, error report, templates."""
 
+import codecs
+import csv
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
+from openpyxl import Workbook
 
 from batteries.imports import samples, selectors
 from batteries.imports.forms import KIND_HELP, MODE_HELP, ImportUploadForm
+from batteries.imports.readers import CSV, XLSX, open_rows
+from batteries.imports.report import correction_rows, stored_problems
 from batteries.imports.services import import_batch_create, import_refusal
 from batteries.models import ImportBatch
+from batteries.web.stored_text import stored_text
 from enterprises.views.access import enterprise_user_required
 
 PAGE_SIZE = 50
@@ -96,6 +109,11 @@ def _progress_context(batch: ImportBatch) -> dict:
     return {
         "batch": batch,
         "progress": selectors.import_progress(batch=batch, now=timezone.now()),
+        # Stored in Chinese by the worker: shown in the reader's language.
+        "message": stored_text(batch.message),
+        "sample": [
+            {**entry, "message": stored_text(entry["message"])} for entry in batch.error_sample
+        ],
     }
 
 
@@ -134,16 +152,90 @@ def _progress_json(batch: ImportBatch, progress: selectors.ImportProgress) -> di
 @require_GET
 @login_required
 def import_errors(request, pk: int):
-    """Download the full report of errors and warnings (CSV, UTF-8 with BOM)."""
+    """Download the rows to correct: the file's own columns plus outcome and problems.
+
+    Same format as the upload (CSV in UTF-8 with BOM, or XLSX); corrected, it is uploaded
+    again as it is. Rows recorded with a warning are in it too, marked 提示，已记录.
+    """
     batch = _batch_or_404(request, pk)
     if not batch.error_report:
         raise Http404(_("该批次没有错误报告。"))
-    return FileResponse(
-        batch.error_report.open("rb"),
-        as_attachment=True,
-        filename=f"导入错误报告-{batch.pk}.csv",
-        content_type="text/csv; charset=utf-8",
+    every_row = (
+        batch.mode == ImportBatch.Mode.ALL_OR_NOTHING
+        and batch.status == ImportBatch.Status.REJECTED
+        and batch.rows_failed > 0
     )
+    fmt = XLSX if batch.file.name.lower().endswith(".xlsx") else CSV
+    stem = os.path.splitext(batch.original_name)[0] or str(batch.pk)
+    filename = f"{stem}-{_('待修改的行')}-{batch.pk}.{fmt}"
+    lines = _in_language(_correction_lines(batch, fmt, every_row), get_language())
+    if fmt == CSV:
+        response = StreamingHttpResponse(_csv_stream(lines), content_type="text/csv; charset=utf-8")
+    else:
+        response = FileResponse(_xlsx_file(lines), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = _attachment(filename)
+    return response
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _correction_lines(batch: ImportBatch, fmt: str, every_row: bool):
+    """Yield the correction file's lines, reading the upload and the report as they go."""
+    with (
+        _local_path(batch.file) as upload,
+        _local_path(batch.error_report) as report,
+        open_rows(upload, fmt) as stream,
+    ):
+        yield from correction_rows(
+            stream.rows, list(stream.header), stored_problems(report), every_row=every_row
+        )
+
+
+def _in_language(lines, language: str):
+    """Yield the lines in the reader's language, also once the view has returned (streaming)."""
+    with translation.override(language):
+        yield from lines
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_stream(lines) -> Iterator[bytes]:
+    writer = csv.writer(_Echo())
+    yield codecs.BOM_UTF8
+    for line in lines:
+        yield writer.writerow(["" if cell is None else cell for cell in line]).encode("utf-8")
+
+
+def _xlsx_file(lines):
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(str(_("待修改的行")))
+    for line in lines:
+        sheet.append(line)
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it, deleting it
+    workbook.save(handle)
+    handle.seek(0)
+    return handle
+
+
+@contextmanager
+def _local_path(stored) -> Iterator[str]:
+    """Yield a local path of a stored file (a temporary copy for remote storages)."""
+    try:
+        path = stored.path
+    except NotImplementedError:
+        path = None
+    if path:
+        yield path
+        return
+    suffix = os.path.splitext(stored.name)[1]
+    with tempfile.NamedTemporaryFile(suffix=suffix) as copy, stored.open("rb") as source:
+        shutil.copyfileobj(source, copy)
+        copy.flush()
+        yield copy.name
 
 
 @require_GET

@@ -131,11 +131,12 @@ def test_the_error_report_downloads_as_a_csv_attachment(client, producer_user):
 
     assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
     content = b"".join(response.streaming_content)
-    assert content.startswith(b"\xef\xbb\xbf") and "行号,字段".encode() in content
+    header = "\ufeff电池编码,上级编码,质量(kg),额定能量(Wh),处理结果,错误说明"
+    assert content.startswith(header.encode())
 
 
 @pytest.mark.parametrize("kind", ["packs", "events"])
-def test_the_templates_download_with_chinese_headers_and_an_example_row(
+def test_the_templates_download_with_chinese_headers_and_the_example_on_its_own_sheet(
     client, producer_user, kind
 ):
     client.force_login(producer_user)
@@ -143,19 +144,36 @@ def test_the_templates_download_with_chinese_headers_and_an_example_row(
     xlsx_url = reverse("batteries:import_template", kwargs={"kind": kind, "fmt": "xlsx"})
 
     csv_body = client.get(csv_url).content
-    sheet = load_workbook(io.BytesIO(client.get(xlsx_url).content)).worksheets[0]
+    workbook = load_workbook(io.BytesIO(client.get(xlsx_url).content))
 
     assert csv_body.startswith("\ufeff电池编码,".encode())
-    assert len(csv_body.decode("utf-8-sig").strip().splitlines()) == 2
-    rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][0] == "电池编码" and rows[1][0].startswith("T01")  # our own manufacturer code
+    assert len(csv_body.decode("utf-8-sig").strip().splitlines()) == 1  # the header only
+    data = list(workbook.worksheets[0].iter_rows(values_only=True))
+    assert len(data) == 1 and data[0][0] == "电池编码"
+    example = list(workbook["填写示例"].iter_rows(values_only=True))
+    assert example[1][0].startswith("T01")  # our own manufacturer code
+    assert "不会被导入" in example[3][0]
+
+
+def test_a_template_uploaded_as_downloaded_imports_nothing(client, producer_user):
+    client.force_login(producer_user)
+    url = reverse("batteries:import_template", kwargs={"kind": "packs", "fmt": "xlsx"})
+
+    batch = import_file(producer_user, client.get(url).content, name="模板.xlsx")
+
+    assert batch.rows_created == 0 and batch.rows_failed == 0
 
 
 def test_the_downloaded_template_imports_cleanly_once_filled(client, producer_user):
     client.force_login(producer_user)
     url = reverse("batteries:import_template", kwargs={"kind": "packs", "fmt": "xlsx"})
+    workbook = load_workbook(io.BytesIO(client.get(url).content))
+    example = list(workbook["填写示例"].iter_rows(values_only=True))[1]
+    workbook.worksheets[0].append(list(example))
+    filled = io.BytesIO()
+    workbook.save(filled)
 
-    batch = import_file(producer_user, client.get(url).content, name="模板.xlsx")
+    batch = import_file(producer_user, filled.getvalue(), name="模板.xlsx")
 
     assert batch.rows_created == 1 and batch.rows_failed == 0
 

@@ -225,11 +225,13 @@ def test_the_scrapped_vehicles_template_downloads_with_its_headers(client, disma
     xlsx_url = reverse("batteries:import_template", kwargs={"kind": "scrapped", "fmt": "xlsx"})
 
     csv_body = client.get(csv_url).content.decode("utf-8-sig")
-    sheet = load_workbook(io.BytesIO(client.get(xlsx_url).content)).worksheets[0]
+    workbook = load_workbook(io.BytesIO(client.get(xlsx_url).content))
 
-    assert csv_body.splitlines()[0] == ",".join(SCRAP_HEADER)
-    rows = list(sheet.iter_rows(values_only=True))
-    assert list(rows[0]) == SCRAP_HEADER and rows[1][0] == "LDC123452R0000001"
+    assert csv_body.splitlines() == [",".join(SCRAP_HEADER)]
+    rows = list(workbook.worksheets[0].iter_rows(values_only=True))
+    assert [list(row) for row in rows] == [SCRAP_HEADER]
+    example = list(workbook["填写示例"].iter_rows(values_only=True))
+    assert list(example[0]) == SCRAP_HEADER and example[1][0] == "LDC123452R0000001"
     page = client.get(reverse("batteries:import_list")).content.decode()
     assert csv_url in page and "报废车辆回收" in page
 
@@ -243,7 +245,7 @@ def test_the_import_page_counts_rows_recorded_with_a_warning(client, dismantler_
 
     assert '<strong data-count="warned">1</strong>已记录但有提示' in body
     assert "其中 1 行已记录但有提示" in body and "提示，已记录" in body
-    assert "下载完整报告（错误与提示，CSV）" in body
+    assert "下载待修改的行" in body
     progress = client.get(
         reverse("batteries:import_progress", kwargs={"pk": batch.pk}),
         HTTP_ACCEPT="application/json",
