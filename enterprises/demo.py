@@ -16,6 +16,13 @@ from enterprises.services.api_keys import api_key_create
 from enterprises.services.users import user_create
 
 DEMO_PASSWORD = "demo-pass-2026"
+# The demo regulators' authenticator keys (hex), printed with the logins: add the base32
+# form to an authenticator app, or print the current code with `manage.py otp_code miit`.
+DEMO_TOTP_DEVICE = "demo authenticator"
+DEMO_TOTP_KEYS = {
+    "miit": "3132333435363738393031323334353637383930",
+    "jiangsu": "3231303938373635343332313039383736353433",
+}
 
 # (key, name, division, roles, manufacturer code, status)
 ENTERPRISES = [
@@ -158,6 +165,25 @@ def _api_key(enterprise: Enterprise) -> tuple[str, str, str]:
     return "api-key battery", plaintext, label
 
 
+def _demo_authenticator(username: str) -> tuple[str, str, str]:
+    """Enrol a demo regulator's second factor with a fixed, printed key (demo data only)."""
+    import base64
+
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = User.objects.get(username=username)
+    key = DEMO_TOTP_KEYS[username]
+    TOTPDevice.objects.get_or_create(
+        user=user, name=DEMO_TOTP_DEVICE, defaults={"key": key, "confirmed": True}
+    )
+    secret = base64.b32encode(bytes.fromhex(key)).decode().rstrip("=")
+    return (
+        f"  {username} 2FA",
+        secret,
+        f"TOTP key; current code: .venv/bin/python manage.py otp_code {username}",
+    )
+
+
 def seed() -> list[tuple[str, str, str]]:
     """Create the demo enterprises and one login per role; return the logins."""
     enterprises = {row[0]: _enterprise(i, row) for i, row in enumerate(ENTERPRISES)}
@@ -186,4 +212,5 @@ def seed() -> list[tuple[str, str, str]]:
     for key, rows in OUTLETS.items():
         _outlets(enterprises[key], rows)
     logins.append(_api_key(enterprises["battery"]))
+    logins += [_demo_authenticator("miit"), _demo_authenticator("jiangsu")]
     return logins

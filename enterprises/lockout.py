@@ -10,7 +10,9 @@ from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.db.models import Sum
+from django.forms.utils import ErrorDict, ErrorList
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -53,7 +55,8 @@ def lockout_response(request, original_response=None, credentials=None):
 
     username = get_client_username(request, credentials) or ""
     form = AuthenticationForm(request, initial={"username": username})
-    form.add_error(None, lockout_message())
+    # An unbound form that carries the message as its only error: both login templates show it.
+    form._errors = ErrorDict({NON_FIELD_ERRORS: ErrorList([lockout_message()], "nonfield")})
     context = {"form": form, "locked_out": True, "next": ""}
     if request.path.startswith("/admin/"):
         context |= admin.site.each_context(request)

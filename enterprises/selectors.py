@@ -191,3 +191,43 @@ def review_queue_counts(*, user) -> dict[str, int]:
     """Return the number of enterprises per status the user may review (small table)."""
     rows = Enterprise.objects.scoped_for(user).values("status").annotate(n=Count("pk"))
     return {row["status"]: row["n"] for row in rows}
+
+
+def audit_list(
+    *,
+    user,
+    actor: str = "",
+    action: str = "",
+    ip_address: str = "",
+    since=None,
+    until=None,
+):
+    """Return the audit records a regulator may search, newest first.
+
+    A national regulator sees every record; a provincial one, those of actors in its
+    province (its own staff and its enterprises' users and keys).
+    """
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from enterprises.models import AuditEvent
+
+    if not getattr(user, "is_regulator", False):
+        return AuditEvent.objects.none()
+    rows = AuditEvent.objects.all()
+    if not user.is_superuser and user.kind == User.Kind.PROVINCIAL_REGULATOR:
+        rows = rows.filter(province=user.province)
+    if actor:
+        rows = rows.filter(actor_name__startswith=actor)
+    if action:
+        rows = rows.filter(action=action)
+    if ip_address:
+        rows = rows.filter(ip_address=ip_address)
+    zone = timezone.get_current_timezone()
+    if since:
+        rows = rows.filter(occurred_at__gte=dt.datetime.combine(since, dt.time(), zone))
+    if until:
+        end = dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), zone)
+        rows = rows.filter(occurred_at__lt=end)
+    return rows.order_by("-occurred_at", "-id")

@@ -10,7 +10,11 @@ from enterprises.services.audit import audit_record
 
 @receiver(user_logged_in, dispatch_uid="enterprises.audit_login")
 def audit_login(sender, request, user, **kwargs):
+    from enterprises.twofactor import session_start
+
     audit_record(actor=user, action=AuditAction.LOGIN, request=request, target=user.username)
+    if request is not None and hasattr(request, "session"):
+        session_start(request, user)
 
 
 @receiver(user_logged_out, dispatch_uid="enterprises.audit_logout")

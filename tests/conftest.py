@@ -4,6 +4,7 @@ import os
 import shutil
 
 import pytest
+from django.test.client import ClientMixin
 from hypothesis import settings as hypothesis_settings
 
 from tests.factories import enterprise_create, user_of
@@ -14,6 +15,30 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 # `make mutate` reruns the rule tests once per mutant, through mutmut's trampolines (slower
 # calls): fewer examples and no deadline there; the normal runs keep Hypothesis's defaults.
 hypothesis_settings.register_profile("mutate", max_examples=20, deadline=None)
+
+
+def _login_with_second_factor(original):
+    """Sign a test client in as if its user also gave its TOTP code.
+
+    Regulators and staff must pass the second factor before any page opens; tests that
+    sign in with `client.force_login` or `client.login` are about something else, so their
+    session is marked verified. The sign-in journey itself (password, then code) is tested
+    through the real pages in tests/security.
+    """
+
+    def _login(self, user, backend=None):
+        original(self, user, backend)
+        from enterprises.twofactor import VERIFIED_KEY, requires_two_factor
+
+        if requires_two_factor(user):
+            session = self.session
+            session[VERIFIED_KEY] = user.pk
+            session.save()
+
+    return _login
+
+
+ClientMixin._login = _login_with_second_factor(ClientMixin._login)
 
 
 @pytest.fixture(autouse=True)

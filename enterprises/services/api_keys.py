@@ -8,8 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from enterprises import rules
-from enterprises.models import EnterpriseApiKey, User
+from enterprises.models import AuditAction, EnterpriseApiKey, User
 from enterprises.selectors import enterprise_is_active
+from enterprises.services.audit import audit_record
 
 
 def _require_admin(actor) -> None:
@@ -30,6 +31,7 @@ def api_key_create(
     name: str,
     expires_on: dt.date | None = None,
     today: dt.date | None = None,
+    request=None,
 ) -> tuple[EnterpriseApiKey, str]:
     """Create a key for the administrator's approved enterprise; return it and its plaintext."""
     _require_admin(actor)
@@ -49,15 +51,25 @@ def api_key_create(
     plaintext = EnterpriseApiKey.objects.assign_key(api_key)
     api_key.full_clean()
     api_key.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.API_KEY_CREATE,
+        request=request,
+        target=api_key.prefix,
+        details={"name": api_key.name, "expires": api_key.expiry_date.isoformat()},
+    )
     return api_key, plaintext
 
 
 @transaction.atomic
-def api_key_revoke(*, actor: User, api_key: EnterpriseApiKey) -> EnterpriseApiKey:
+def api_key_revoke(*, actor: User, api_key: EnterpriseApiKey, request=None) -> EnterpriseApiKey:
     """Revoke a key of the administrator's enterprise; this cannot be undone."""
     _require_admin(actor)
     if api_key.enterprise_id != actor.enterprise_id:
         raise PermissionDenied(_("只能吊销本企业的 API 密钥。"))
     api_key.revoked = True
     api_key.save(update_fields=["revoked"])
+    audit_record(
+        actor=actor, action=AuditAction.API_KEY_REVOKE, request=request, target=api_key.prefix
+    )
     return api_key

@@ -91,7 +91,9 @@ def api_key_list(request):
     form = ApiKeyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            api_key, plaintext = api_key_create(actor=request.user, **form.cleaned_data)
+            api_key, plaintext = api_key_create(
+                actor=request.user, request=request, **form.cleaned_data
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -118,6 +120,6 @@ def api_key_list(request):
 def api_key_revoke_view(request, prefix: str):
     """Revoke one of the enterprise's API keys."""
     api_key = get_object_or_404(selectors.api_key_list(user=request.user), prefix=prefix)
-    api_key_revoke(actor=request.user, api_key=api_key)
+    api_key_revoke(actor=request.user, api_key=api_key, request=request)
     messages.success(request, _("已吊销 API 密钥“%(name)s”。") % {"name": api_key.name})
     return redirect("enterprises:api_key_list")

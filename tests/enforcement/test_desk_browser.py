@@ -14,6 +14,7 @@ from playwright.sync_api import Page, expect
 from enforcement.models import Case
 from tests.enforcement.builders import headline_scan, scrapped_at
 from tests.factories import PASSWORD
+from tests.twofactor import pass_second_factor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,6 +24,7 @@ def log_in(page: Page, base_url: str, username: str) -> None:
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
+    pass_second_factor(page, username)  # a regulator gives a code after the password
     expect(page.get_by_role("button", name="退出登录")).to_be_visible()
 
 

@@ -9,6 +9,7 @@ from playwright.sync_api import Page, expect
 from enterprises.models import Enterprise, EnterpriseApiKey
 from tests.enterprises.conftest import CATL_USCC
 from tests.factories import PASSWORD, user_of
+from tests.twofactor import pass_second_factor
 
 pytestmark = pytest.mark.browser
 
@@ -18,6 +19,7 @@ def _log_in(page: Page, base: str, username: str, password: str) -> None:
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     page.click("button[type=submit]")
+    pass_second_factor(page, username)  # a regulator gives a code after the password
     expect(page.get_by_role("button", name="退出登录")).to_be_visible()
 
 

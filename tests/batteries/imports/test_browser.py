@@ -12,6 +12,7 @@ from django.urls import reverse
 from config.celery import app
 from tests.batteries.imports.files import PACK_HEADER, code
 from tests.factories import PASSWORD, user_of
+from tests.twofactor import pass_second_factor
 
 GOOD = code(serial=1)
 ROWS = [[GOOD, "", "450", "60000"], ["T01PB01BAD", "", "", ""], [code(serial=2), "", "x", ""]]
@@ -33,6 +34,8 @@ def _log_in(page, live_server, username: str) -> None:
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    pass_second_factor(page, username)  # a regulator gives a code after the password
+    page.wait_for_url(lambda url: "/accounts/2fa/" not in url)
 
 
 @pytest.mark.browser
