@@ -22,7 +22,15 @@ NATIONAL_PERMISSIONS += [
     f"enforcement.view_{model}"
     for model in (*CASE_MODELS, "scanrun", "scrapregisterentry", "registerupload")
 ]
+# The ladder: MIIT edits the issuing authorities and the procedural periods (with history);
+# both kinds of regulator read them and the documents of their scope.
+LADDER_EDITABLE = ("authority", "procedurerule")
+NATIONAL_PERMISSIONS += [
+    *(f"enforcement.{action}_{model}" for model in LADDER_EDITABLE for action in ("add", "change")),
+    *(f"enforcement.view_{model}" for model in (*LADDER_EDITABLE, "document", "documentdownload")),
+]
 PROVINCIAL_PERMISSIONS = [
+    *(f"enforcement.view_{model}" for model in (*LADDER_EDITABLE, "document", "documentdownload")),
     *(f"enforcement.view_{model}" for model in LEGAL_MODELS),
     *(f"enforcement.view_{model}" for model in CASE_MODELS),
 ]
