@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "simple_history",
     "django_htmx",
     "axes",
+    "csp",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -64,6 +65,7 @@ MIDDLEWARE = [
     "enterprises.idle.RegulatorIdleTimeoutMiddleware",
     "enterprises.twofactor.TwoFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # With DEBUG on, the portal's 404/500 pages as in production; DEBUG_PAGES=1 for Django's.
@@ -288,6 +290,25 @@ AXES_IPWARE_PROXY_COUNT = env_int("LOGIN_PROXY_COUNT", 0) or None
 AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
 )
+
+# --- Content-Security-Policy (django-csp) ------------------------------------------------------
+# Scripts only from our own static files: no inline script or handler anywhere (portal.js
+# holds the few behaviours; the API docs use drf-spectacular's split view). Inline styles
+# stay allowed: the admin and Swagger UI set some, and a style cannot run code (0012).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 # --- Two-factor authentication (django-otp TOTP) and sessions --------------------------------
 # Required for regulators and back-office staff, optional for enterprise users (0012).
