@@ -155,7 +155,10 @@ class PreviewAdmin(LegalHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         legal_row_save(
-            row=obj, user=request.user, reason=form.cleaned_data.get("change_reason", "")
+            row=obj,
+            user=request.user,
+            reason=form.cleaned_data.get("change_reason", ""),
+            request=request,
         )
 
     def delete_model(self, request, obj):

@@ -129,8 +129,11 @@ def _overlap_message(row: LegalRow, others: list[LegalRow]) -> str:
 
 
 @transaction.atomic
-def legal_row_save(*, row: LegalRow, user, reason: str = "") -> LegalRow:
-    """Check and save a deadline or penalty row, recording who changed it and why."""
+def legal_row_save(*, row: LegalRow, user, reason: str = "", request=None) -> LegalRow:
+    """Check and save a deadline or penalty row, recording who changed it and why.
+
+    The change also goes to the security audit log (who, when, from where, which row).
+    """
     legal_rows_lock(type(row))
     errors = legal_row_errors(row)
     if errors:
@@ -149,4 +152,13 @@ def legal_row_save(*, row: LegalRow, user, reason: str = "") -> LegalRow:
         raise ValidationError(
             legal_row_errors(row) or {NON_FIELD_ERRORS: [str(_("与已有行冲突。"))]}
         ) from None
+    from enterprises.services.audit import AuditAction, audit_record
+
+    audit_record(
+        actor=user,
+        action=AuditAction.LEGAL_PARAMETER_CHANGE,
+        request=request,
+        target=f"{row._meta.label_lower}#{row.pk}",
+        details={"row": str(row)[:200], "reason": reason.strip()[:REASON_MAX_LENGTH]},
+    )
     return row
