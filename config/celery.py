@@ -45,4 +45,10 @@ app.conf.beat_schedule = {
         "task": "batteries.tasks.idempotency_keys_purge",
         "schedule": crontab(hour=3, minute=10),
     },
+    # Delete security audit records past their retention (AUDIT_RETENTION_DAYS, at least six
+    # months), nightly at 03:40 Beijing time.
+    "purge-old-audit-records-nightly": {
+        "task": "enterprises.tasks.audit_purge",
+        "schedule": crontab(hour=3, minute=40),
+    },
 }

@@ -85,3 +85,14 @@ def test_purge_deletes_only_what_is_past_retention(settings):
         )
     assert audit_purge(now=now) == 1
     assert list(AuditEvent.objects.values_list("pk", flat=True)) == [recent.pk]
+
+
+def test_the_purge_is_scheduled_nightly_and_its_task_runs(settings):
+    from config.celery import app
+    from enterprises.tasks import audit_purge as task
+
+    entry = app.conf.beat_schedule["purge-old-audit-records-nightly"]
+    assert entry["task"] == "enterprises.tasks.audit_purge"
+    assert (entry["schedule"].hour, entry["schedule"].minute) == ({3}, {40})
+    audit_record(actor=None, action="login")
+    assert task() == 0  # nothing is old enough yet
