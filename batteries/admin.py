@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -81,8 +82,20 @@ def portal_link(battery: Battery | None):
     if battery is None:
         return "—"
     return format_html(
-        '<a href="{}" target="_blank">{} ↗</a>', battery.get_absolute_url(), _("门户数字身份页")
+        '<a href="{}" target="_blank" title="{}">{} ↗</a>',
+        battery.get_absolute_url(),
+        _("门户数字身份页"),
+        _("门户"),
     )
+
+
+EVENT_DETAIL_LABELS = {
+    "reason": _("原因"),
+    "new_code": _("新编码"),
+    "declared_use": _("申报用途"),
+    "swap_model": _("换电车型"),
+    "remark": _("备注"),
+}
 
 
 # --- List filters: fixed lists, never a SELECT DISTINCT or a dropdown of every enterprise ---
@@ -133,13 +146,12 @@ def _enterprise_ids(uscc: str) -> list[int]:
 
 @admin.register(Battery)
 class BatteryAdmin(ScopedAdminMixin, BigTableAdmin):
+    # Fits 1366 px: the manufacturer is the code's first three characters (and a filter).
     list_display = [
         "code",
-        "product_type",
-        "chemistry_label",
+        "type_label",
         "state",
-        "holder",
-        "manufacturer",
+        "holder_name",
         "vehicle",
         "updated_at",
         "portal",
@@ -151,17 +163,55 @@ class BatteryAdmin(ScopedAdminMixin, BigTableAdmin):
         HolderProvinceFilter,
         ManufacturerFilter,
     ]
-    list_select_related = ["holder", "manufacturer", "vehicle"]
+    list_select_related = ["holder", "vehicle"]
     search_fields = ["=code"]  # shows the box; get_search_results picks the indexed lookup
     search_help_text = _(
         "输入完整的电池编码、VIN、持有企业或生产企业统一社会信用代码，或编码前缀。"
     )
-    readonly_fields = ["portal"]
+    # Labels, never stored codes (the chemistry is stored as `lfp`, `ternary` …).
+    fields = [
+        "code",
+        "product_type",
+        "chemistry_label",
+        "spec_code",
+        "trace_code",
+        "production_date",
+        "serial",
+        "manufacturer_code",
+        "manufacturer",
+        "parent",
+        "original",
+        "mass_kg",
+        "capacity_wh",
+        "state",
+        "holder",
+        "vehicle",
+        "last_seq",
+        "last_hash",
+        "last_occurred_at",
+        "registered_at",
+        "updated_at",
+        "portal",
+    ]
+    readonly_fields = ["chemistry_label", "portal"]
     ordering = ["-pk"]
 
     @admin.display(description=_("电池类型"))
     def chemistry_label(self, obj: Battery) -> str:
-        return CHEMISTRY_LABELS.get(obj.chemistry, obj.chemistry)
+        label = CHEMISTRY_LABELS.get(obj.chemistry, obj.chemistry)
+        return f"{label}（{obj.battery_type}）" if obj.battery_type else str(label)
+
+    @admin.display(description=_("类型"), ordering="product_type")
+    def type_label(self, obj: Battery) -> str:
+        return format_html(
+            '{}<br><span class="quiet">{}</span>',
+            obj.get_product_type_display(),
+            CHEMISTRY_LABELS.get(obj.chemistry, obj.chemistry),
+        )
+
+    @admin.display(description=_("当前持有企业"), ordering="holder__name")
+    def holder_name(self, obj: Battery) -> str:
+        return obj.holder.name  # the USCC is on the pack's page; the name wraps, codes do not
 
     @admin.display(description=_("数字身份"))
     def portal(self, obj: Battery):
@@ -198,7 +248,19 @@ class LifecycleEventAdmin(ScopedAdminMixin, BigTableAdmin):
     list_select_related = ["battery", "reporter", "import_batch"]
     search_fields = ["=battery__code"]
     search_help_text = _("输入完整的电池编码。")
-    readonly_fields = ["portal"]
+    exclude = ["details"]
+    readonly_fields = ["details_text", "portal"]
+
+    @admin.display(description=_("补充信息"))
+    def details_text(self, obj: LifecycleEvent) -> str:
+        """Return the event's details as labelled text, not as stored JSON."""
+        rows = []
+        for key, value in (obj.details or {}).items():
+            label = EVENT_DETAIL_LABELS.get(key, key)
+            if isinstance(value, bool):
+                value = _("是") if value else _("否")
+            rows.append(f"{label}：{value}")
+        return "；".join(rows) or "—"
 
     @admin.display(description=_("数字身份"))
     def portal(self, obj: LifecycleEvent):
@@ -227,7 +289,14 @@ class HandoverAdmin(SelectorScopedAdminMixin, BigTableAdmin):
 @admin.register(Vehicle)
 class VehicleAdmin(SelectorScopedAdminMixin, BigTableAdmin):
     scope_selector = selectors.vehicle_list
-    list_display = ["vin", "producer", "model_name", "is_swap_model", "created_at"]
+    list_display = ["vin", "producer", "model_name", "is_swap_model", "created_at", "portal"]
+    readonly_fields = ["portal"]
+
+    @admin.display(description=_("车辆页"))
+    def portal(self, obj: Vehicle):
+        url = reverse("batteries:vehicle_detail", args=[obj.vin])
+        return format_html('<a href="{}" target="_blank">{} ↗</a>', url, _("门户车辆页"))
+
     list_filter = ["is_swap_model"]
     list_select_related = ["producer"]
     search_fields = ["=vin"]
@@ -253,6 +322,14 @@ class ImportBatchAdmin(ScopedAdminMixin, BigTableAdmin):
     list_filter = ["kind", "status"]
     list_select_related = ["enterprise"]
     search_fields = ["original_name", "=enterprise__uscc"]
+    # The stored sample (JSON with internal codes) is read on the portal's batch page.
+    exclude = ["error_sample", "file_sha256"]
+    readonly_fields = ["portal"]
+
+    @admin.display(description=_("导入批次页"))
+    def portal(self, obj: ImportBatch):
+        url = reverse("batteries:import_detail", args=[obj.pk])
+        return format_html('<a href="{}" target="_blank">{} ↗</a>', url, _("门户导入批次页"))
 
 
 @admin.register(CodeRejection)
@@ -262,7 +339,6 @@ class CodeRejectionAdmin(ScopedAdminMixin, BigTableAdmin):
     list_display = [
         "code",
         "enterprise",
-        "error_code",
         "message",
         "attempts",
         "channel",
@@ -272,6 +348,7 @@ class CodeRejectionAdmin(ScopedAdminMixin, BigTableAdmin):
     ]
     list_filter = ["channel"]
     list_select_related = ["enterprise", "import_batch"]
+    exclude = ["error_code"]  # a machine code; the message says the same in words
     search_fields = ["=code"]
     search_help_text = _("输入完整的电池编码或编码前缀，或提交企业的统一社会信用代码。")
     ordering = ["-pk"]

@@ -1,11 +1,13 @@
 """MIIT back office for enterprises, users and API keys."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
+from import_export.forms import SelectableFieldsExportForm
 from simple_history.admin import SimpleHistoryAdmin
 
 from common.text import join_list
@@ -17,11 +19,20 @@ from enterprises.selectors import whitelist_presence
 from enterprises.services.enterprises import enterprise_review
 
 
+class ChineseExportForm(SelectableFieldsExportForm):
+    """Name each exported column by its Chinese header only (not "Enterprise Name (…)")."""
+
+    def _get_field_label(self, resource, field_name: str) -> str:
+        field = resource.fields.get(field_name)
+        return field.column_name if field is not None else field_name
+
+
 class ScopedImportExportMixin(ImportExportMixin):
     """Import/export in Chinese-Excel-friendly formats, row lookups scoped to the importer."""
 
     import_formats = FORMATS
     export_formats = FORMATS
+    export_form_class = ChineseExportForm
 
     def get_resource_kwargs(self, request, *args, **kwargs):
         return {"user": request.user}
@@ -53,9 +64,22 @@ class WhitelistedListFilter(admin.SimpleListFilter):
         return queryset
 
 
+class EnterpriseAdminForm(forms.ModelForm):
+    """Roles as labelled checkboxes, not the stored codes typed into one text box."""
+
+    roles = forms.MultipleChoiceField(
+        label=_("企业类型"), choices=Role.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = Enterprise
+        fields = ["roles"]  # the admin adds the other fields of its fieldsets
+
+
 @admin.register(Enterprise)
 class EnterpriseAdmin(ScopedAdminMixin, ScopedImportExportMixin, SimpleHistoryAdmin):
     resource_classes = [EnterpriseResource]
+    form = EnterpriseAdminForm
     list_display = ["name", "uscc", "province", "role_list", "status", "whitelisted", "created_at"]
     list_filter = ["status", "province", RoleListFilter, WhitelistedListFilter]
     search_fields = ["name", "uscc"]
