@@ -176,3 +176,20 @@ def test_the_desk_has_queues_for_every_rung_and_totals_of_fines(client, desk):
     page = page_text(client.get(reverse("enforcement:case_list") + "?queue=unpaid"))
     assert "罚款：已决定 50,000 元 · 已缴纳 20,000 元" in page and case.number in page
     assert selectors.desk_counts(user=desk.zhejiang)[1]["unpaid"] == 0
+
+
+def test_every_page_of_an_enterprise_user_links_the_inbox_with_its_unread_badge(client, desk):
+    client.force_login(desk.dismantler_user)
+    body = client.get(reverse("enforcement:case_list")).content.decode()
+    assert 'class="inbox-link"' in body
+    assert f'hx-get="{reverse("enforcement:inbox_badge")}"' in body
+    client.force_login(desk.jiangsu)
+    assert 'class="inbox-link"' not in client.get(reverse("enforcement:case_list")).content.decode()
+
+
+def test_the_ladder_pages_load_their_own_stylesheet(client, desk):
+    case = confirmed(desk)
+    client.force_login(desk.jiangsu)
+    for url in (case.get_absolute_url(), reverse("enforcement:case_list")):
+        assert "css/ladder.css" in client.get(url).content.decode()
+    assert "css/ladder.css" in client.get(reverse("enforcement:penalty_list")).content.decode()
