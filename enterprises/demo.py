@@ -115,7 +115,23 @@ def _enterprise(index: int, row: tuple) -> Enterprise:
     return enterprise
 
 
+# People's names, as data: the same in both languages (no "battery 管理员" half-translations).
+ADMIN_NAMES = {
+    "battery": "陈静",
+    "vehicle": "刘洋",
+    "dismantler": "王磊",
+    "utilizer": "赵敏",
+    "swap": "孙涛",
+    "applicant": "吴昊",
+    "dealer": "周婷",
+}
+
+
 def _user(username: str, kind: str, full_name: str, **kwargs) -> tuple[str, str, str]:
+    # A demo database seeded before keeps its users; only their names are brought up to date.
+    User.objects.filter(username=username).exclude(first_name=full_name).update(
+        first_name=full_name
+    )
     if not User.objects.filter(username=username).exists():
         user_create(
             username=username,
@@ -188,15 +204,15 @@ def seed() -> list[tuple[str, str, str]]:
     """Create the demo enterprises and one login per role; return the logins."""
     enterprises = {row[0]: _enterprise(i, row) for i, row in enumerate(ENTERPRISES)}
     logins = [
-        _user("miit", User.Kind.NATIONAL_REGULATOR, "工信部 李监管"),
-        _user("jiangsu", User.Kind.PROVINCIAL_REGULATOR, "江苏省工信厅 王监管", province="32"),
+        _user("miit", User.Kind.NATIONAL_REGULATOR, "李明"),
+        _user("jiangsu", User.Kind.PROVINCIAL_REGULATOR, "王芳", province="32"),
     ]
-    for key in ("battery", "vehicle", "dismantler", "utilizer", "swap", "applicant", "dealer"):
+    for key, full_name in ADMIN_NAMES.items():
         logins.append(
             _user(
                 f"{key}-admin",
                 User.Kind.ENTERPRISE_ADMIN,
-                f"{key} 管理员",
+                full_name,
                 enterprise=enterprises[key],
             )
         )
@@ -204,7 +220,7 @@ def seed() -> list[tuple[str, str, str]]:
         _user(
             "battery-operator",
             User.Kind.ENTERPRISE_OPERATOR,
-            "电池企业 操作员",
+            "黄伟",
             enterprise=enterprises["battery"],
         )
     )

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 from batteries.models import CodeRejection
 from batteries.services.rejections import CODE_LENGTH
 from batteries.web.pagination import cursor, keyset_page
+from batteries.web.stored_text import stored_text
 from common.battery_code import normalize_battery_code
 
 PAGE_SIZE = 50
@@ -35,6 +36,8 @@ def code_rejection_list(request):
         size=PAGE_SIZE,
     )
     kept = [("code", code)] if code else []
+    for row in page.rows:  # stored in Chinese, read in the reader's language
+        row.message = stored_text(row.message)
     return render(
         request,
         "batteries/code_rejections.html",
