@@ -1,6 +1,5 @@
 """Forms of the ladder's steps on the case page: one per action, prefilled from the case."""
 
-import datetime as dt
 from decimal import Decimal
 
 from django import forms
@@ -189,7 +188,3 @@ FORMS = {
     rules.RESPOND: RespondForm,
     rules.DEFEND: DefendForm,
 }
-
-
-def today_initial(today: dt.date) -> str:
-    return today.isoformat()

@@ -196,13 +196,13 @@ def notice_period(issued_on: dt.date) -> tuple[dt.date, int]:
     return ends, rows["hearing_threshold"].value
 
 
-def case_fine_balance(case: Case, *, on: dt.date, extra=()) -> rules.FineBalance | None:
+def case_fine_balance(case: Case, *, on: dt.date) -> rules.FineBalance | None:
     """Return the balance of the case's live fine decision on `on` (None: no decision)."""
     decision = live(case, DocumentKind.FINE_DECISION)
     if decision is None:
         return None
     rate = procedure_rule("surcharge", on=decision.due_on)
-    payments = [*case.payments.values_list("paid_on", "amount_fen"), *extra]
+    payments = list(case.payments.values_list("paid_on", "amount_fen"))
     return rules.fine_balance(
         fine_fen=decision.amount_fen,
         due=decision.due_on,

@@ -15,7 +15,6 @@ from django.views.decorators.http import require_POST
 
 from enforcement import rules, selectors
 from enforcement.documents.models import Document
-from enforcement.documents.services import document_may_read
 from enforcement.models import Case
 from enforcement.sanctions import services as ladder
 from enforcement.sanctions.forms import ACTION_LABELS, FORMS, DefendForm, ReissueForm
@@ -227,8 +226,7 @@ def attachment_download(request, pk: int):
     )
     if attachment is None:
         raise Http404
-    case = _visible(request.user, attachment.rectification.case_id)
-    del case
+    _visible(request.user, attachment.rectification.case_id)  # 404 unless the case is readable
     return FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,
@@ -242,5 +240,3 @@ urlpatterns = [
     path("documents/<int:pk>/reissue/", document_reissue, name="document_reissue"),
     path("attachments/<int:pk>/", attachment_download, name="attachment_download"),
 ]
-
-__all__ = ["document_may_read", "ladder_context", "urlpatterns"]

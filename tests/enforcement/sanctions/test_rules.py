@@ -293,3 +293,31 @@ def test_documents_are_read_by_regulators_in_scope_and_the_addressee_only():
                                    **case)  # fmt: skip
     assert not rules.may_read_document(national=False, actor_province="", actor_enterprise_id=8,
                                        **case)  # fmt: skip
+
+
+def test_a_rectified_case_offers_closing_and_an_overdue_one_without_proposal_the_fine():
+    assert rules.ladder_actions(status="rectified") == ["close"]
+    assert rules.ladder_actions(status="overdue") == ["notice", "close"]
+    assert rules.ladder_actions(status="overdue", proposal="close") == ["notice", "close"]
+
+
+def test_the_surcharge_is_rounded_down_to_the_fen_for_the_party():
+    # 333.33 yuan × 3 % = 9.9999 yuan a day: 9.99 yuan.
+    balance = rules.fine_balance(
+        fine_fen=33_333, due=D(2026, 11, 13), payments=[], on=D(2026, 11, 14), rate_bp=RATE
+    )
+    assert balance.surcharge_fen == 999 and isinstance(balance.surcharge_fen, int)
+    assert (balance.fine_fen, balance.principal_paid_fen, balance.outstanding_fen) == (
+        33_333,
+        0,
+        34_332,
+    )
+
+
+def test_a_single_fen_left_unpaid_keeps_the_fine_late():
+    due = D(2026, 11, 13)
+    balance = rules.fine_balance(
+        fine_fen=FINE, due=due, payments=[(due, FINE - 1)], on=D(2026, 11, 18), rate_bp=RATE
+    )
+    assert (balance.days_late, balance.surcharge_fen, balance.outstanding_fen) == (5, 0, 1)
+    assert balance.principal_paid_fen == FINE - 1 and not balance.settled
