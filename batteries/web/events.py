@@ -13,6 +13,8 @@ from batteries.models import Battery, Channel, EventKind, Handover
 from batteries.services.corrections import CorrectionRefused, event_void
 from batteries.services.events import EventInput, events_record
 from batteries.web.access import approved_enterprise_required
+from batteries.web.display import marked_chars
+from common.battery_code import parse_battery_code
 from common.identifiers import normalize_identifier
 
 # The fields whose typed values survive a re-render when the kind or the code changes.
@@ -87,8 +89,13 @@ def event_report(request):
     """Report one event on a pack; htmx swaps the fields when the code or the kind changes."""
     params = request.POST if request.method == "POST" else request.GET
     code = normalize_identifier(params.get("code", ""))
-    battery = _pack_or_none(request.user, code)
-    kinds = selectors.pack_event_kinds(battery=battery, enterprise=request.user.enterprise)
+    code_check = _code_check(code)
+    battery = _pack_or_none(request.user, code) if not _malformed(code_check) else None
+    kinds = (
+        []  # a code that cannot exist offers nothing to report
+        if _malformed(code_check)
+        else selectors.pack_event_kinds(battery=battery, enterprise=request.user.enterprise)
+    )
     outlets = selectors.event_outlets(user=request.user)
     submitted = request.method == "POST" and "refresh" not in request.POST
     if submitted:
@@ -111,10 +118,23 @@ def event_report(request):
         if battery and form.selected_kind == VOID
         else None,
         "counterparty": _counterparty(params.get("counterparty_uscc", "")),
+        "code_check": code_check,
     }
     if request.htmx and not submitted:
         return render(request, "batteries/_event_fields.html", context)
     return render(request, "batteries/event_form.html", context)
+
+
+def _code_check(code: str) -> dict | None:
+    """Check the code as typed (GB/T 34014), as the code-check page does; None if empty."""
+    if not code:
+        return None
+    result = parse_battery_code(code, today=timezone.localdate())
+    return {"result": result, "chars": marked_chars(result)}
+
+
+def _malformed(check: dict | None) -> bool:
+    return bool(check and check["result"].errors)
 
 
 def _counterparty(uscc: str):
