@@ -139,8 +139,9 @@ def ladder_seed(driver) -> None:
         .order_by("pk")
         .first()
     )
-    plans = [_awaiting, _to_review, _closed, _overdue, _warned, _defending, _defence_ended]
-    plans += [_unpaid, _paid]
+    # Oldest first, so that numbers roughly follow the dates of issue.
+    plans = [_paid, _unpaid, _defence_ended, _defending, _warned, _closed, _overdue]
+    plans += [_to_review, _awaiting]
     first = Case.objects.filter(
         enterprise=driver.parties["dismantler"], rule=HEADLINE, status__in=Case.OPEN_STATUSES
     ).first()
