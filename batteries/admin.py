@@ -6,7 +6,6 @@ the admin is for finding and inspecting rows; the portal pack page is one click 
 
 from django.contrib import admin
 from django.core.paginator import Paginator
-from django.db import connection
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -22,6 +21,7 @@ from batteries.models import (
     LifecycleEvent,
     Vehicle,
 )
+from batteries.web.pagination import table_estimate
 from common.battery_code import CHEMISTRY_LABELS
 from common.identifiers import PROVINCES, normalize_identifier
 from enterprises.admin_base import ReadOnlyAdminMixin, ScopedAdminMixin
@@ -46,17 +46,6 @@ class EstimatedCountPaginator(Paginator):
             if estimate > self.CAP:
                 return estimate
         return queryset.order_by()[: self.CAP].count()
-
-
-def table_estimate(model) -> int:
-    """Return the planner's row estimate of a model's table (-1 if never analysed)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
-            [connection.ops.quote_name(model._meta.db_table)],
-        )
-        row = cursor.fetchone()
-    return int(row[0]) if row else -1
 
 
 class SelectorScopedAdminMixin:

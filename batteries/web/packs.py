@@ -24,7 +24,7 @@ from batteries.web.access import (
 )
 from batteries.web.display import code_segments
 from batteries.web.filters import PackListFilterSet
-from batteries.web.pagination import cursor, keyset_page
+from batteries.web.pagination import cursor, keyset_page, result_count
 from common.battery_code import CHEMISTRY_LABELS, PRODUCT_TYPE_LABELS, parse_battery_code
 
 PAGE_SIZE = 50
@@ -66,10 +66,12 @@ def pack_list(request):
         size=PAGE_SIZE,
     )
     kept = [(k, v) for k, v in request.GET.items() if k not in {"after", "before"} and v]
+    first = not (request.GET.get("after") or request.GET.get("before"))
     return render(
         request,
         "batteries/pack_list.html",
         {
+            "count": result_count(filterset.qs, page, first_page=first),
             "form": filterset.form,
             "rows": [_label(b) for b in page.rows],
             "page": page,

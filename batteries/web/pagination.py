@@ -41,3 +41,45 @@ def keyset_page(
 def cursor(value: str | None) -> int | None:
     """Return a cursor from a query-string value, ignoring anything that is not a number."""
     return int(value) if value and value.isdigit() and len(value) < 19 else None
+
+
+# --- Result counts: exact when cheap, capped or estimated when not ------------------------------
+
+COUNT_CAP = 10_000
+
+
+@dataclass(frozen=True)
+class ResultCount:
+    """How many rows a list holds: `kind` is "exact", "at_least" (capped) or "about"."""
+
+    n: int
+    kind: str
+
+
+def result_count(queryset: QuerySet, page: KeysetPage, *, first_page: bool) -> ResultCount:
+    """Return the list's size without ever counting millions of rows.
+
+    A first page that is also the last holds them all (no query). An unfiltered, unscoped
+    table gets the planner's estimate; anything else a count stopped at COUNT_CAP rows.
+    """
+    if first_page and page.next_cursor is None:
+        return ResultCount(len(page.rows), "exact")
+    if not queryset.query.where:
+        estimate = table_estimate(queryset.model)
+        if estimate > COUNT_CAP:
+            return ResultCount(estimate, "about")
+    n = queryset.order_by()[: COUNT_CAP + 1].count()
+    return ResultCount(COUNT_CAP, "at_least") if n > COUNT_CAP else ResultCount(n, "exact")
+
+
+def table_estimate(model) -> int:
+    """Return the planner's row estimate of a model's table (-1 if never analysed)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
+            [connection.ops.quote_name(model._meta.db_table)],
+        )
+        row = cursor.fetchone()
+    return int(row[0]) if row else -1

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET
 
 from batteries.models import CodeRejection
 from batteries.services.rejections import CODE_LENGTH
-from batteries.web.pagination import cursor, keyset_page
+from batteries.web.pagination import cursor, keyset_page, result_count
 from batteries.web.stored_text import stored_text
 from common.battery_code import normalize_battery_code
 
@@ -42,6 +42,9 @@ def code_rejection_list(request):
         request,
         "batteries/code_rejections.html",
         {
+            "count": result_count(
+                rows, page, first_page=not (request.GET.get("after") or request.GET.get("before"))
+            ),
             "rows": page.rows,
             "page": page,
             "code": code,

@@ -15,7 +15,7 @@ from batteries.services.scrap import scrap_reporter_refusal, vehicles_scrap_reco
 from batteries.web.access import acts_for_enterprise, approved_enterprise_required
 from batteries.web.events import warn_recorded
 from batteries.web.filters import ScrapListFilterSet
-from batteries.web.pagination import cursor, keyset_page
+from batteries.web.pagination import cursor, keyset_page, result_count
 
 PAGE_SIZE = 50
 
@@ -40,10 +40,12 @@ def scrap_list(request):
     )
     kept = [(k, v) for k, v in request.GET.items() if k not in {"after", "before"} and v]
     vehicle_ids = [record.vehicle_id for record in page.rows if record.vehicle_id]
+    first = not (request.GET.get("after") or request.GET.get("before"))
     return render(
         request,
         "batteries/scrap_list.html",
         {
+            "count": result_count(filterset.qs, page, first_page=first),
             "form": filterset.form,
             "rows": [_counted(record) for record in page.rows],
             "page": page,
