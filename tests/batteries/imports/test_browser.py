@@ -60,7 +60,7 @@ def test_a_producer_imports_a_file_watches_it_finish_and_a_regulator_opens_a_new
             page.wait_for_selector("#import-progress[data-percent='100']", timeout=30_000)
             outcome = page.inner_text("#import-outcome")
             with page.expect_download() as download_info:
-                page.click("text=下载完整错误报告（CSV）")
+                page.click("text=下载待修改的行")
             report = download_info.value.path().read_bytes().decode("utf-8-sig")
     finally:
         task_postrun.disconnect(_close_worker_connections)
@@ -68,8 +68,11 @@ def test_a_producer_imports_a_file_watches_it_finish_and_a_regulator_opens_a_new
     assert "新增 1 行" in outcome and "2 行有错误" in outcome
     assert page.locator("progress").get_attribute("value") == "100"
     rows = list(csv.reader(io.StringIO(report)))
-    assert rows[0] == ["行号", "字段", "错误代码", "错误说明", "原始值", "处理结果"]
-    assert {(r[0], r[1]) for r in rows[1:]} == {("3", "电池编码"), ("4", "质量(kg)")}
+    # The rows to correct, as uploaded, with what happened and what is wrong added.
+    assert rows[0] == [*PACK_HEADER, "处理结果", "错误说明"]
+    assert [r[:4] for r in rows[1:]] == ROWS[1:3]
+    assert {r[4] for r in rows[1:]} == {"错误，未导入"}
+    assert rows[1][5].startswith("电池编码：") and rows[2][5].startswith("质量(kg)：")
 
     # A renamed or missing pack page fails here (NoReverseMatch); it must never be skipped.
     pack_url = reverse("batteries:pack_detail", kwargs={"code": GOOD})
