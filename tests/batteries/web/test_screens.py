@@ -33,7 +33,9 @@ PORTAL_LAYOUT = """() => {
     rows: new Set(links.map(a => Math.round(a.getBoundingClientRect().top))).size,
     hidden: nav ? nav.scrollWidth > nav.clientWidth + 1 : false,
     barHeight: document.querySelector('.topbar-row').getBoundingClientRect().height,
-    wideContent: document.documentElement.scrollWidth > window.innerWidth + 1,
+    wideContent: document.documentElement.scrollWidth > window.innerWidth + 1
+      || [...document.querySelectorAll('table.data')].some(
+        t => t.getBoundingClientRect().right > window.innerWidth),
     text: document.body.innerText,
   };
 }"""
