@@ -16,7 +16,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from batteries.models import Battery, EventKind, LifecycleEvent
-from batteries.web.pagination import KeysetPage
+from batteries.web.pagination import KeysetPage, keyset_page
 from common.calendar import DayInfo, WorkingCalendar
 from common.identifiers import normalize_uscc
 from enforcement import display
@@ -285,21 +285,7 @@ def case_findings(
     size of the case or of the table.
     """
     findings = Finding.objects.filter(case=case).select_related("deadline_rule")
-    if before is not None:
-        rows = list(findings.filter(pk__gt=before).order_by("pk")[: size + 1])
-        more_newer = len(rows) > size
-        rows = rows[:size][::-1]
-        if not rows:
-            return KeysetPage([], None, None)
-        return KeysetPage(rows, rows[-1].pk, rows[0].pk if more_newer else None)
-    if after is not None:
-        findings = findings.filter(pk__lt=after)
-    rows = list(findings.order_by("-pk")[: size + 1])
-    more_older = len(rows) > size
-    rows = rows[:size]
-    if not rows:
-        return KeysetPage([], None, None)
-    return KeysetPage(rows, rows[-1].pk if more_older else None, rows[0].pk if after else None)
+    return keyset_page(findings, after=after, before=before, size=size)
 
 
 def _visible_codes(user, codes: set[str]) -> set[str]:
