@@ -37,6 +37,25 @@ class ScopedImportExportMixin(ImportExportMixin):
     def get_resource_kwargs(self, request, *args, **kwargs):
         return {"user": request.user}
 
+    def get_export_data(self, file_format, request, queryset, **kwargs):
+        """Export, and record who exported what (the audit log keeps every export)."""
+        from enterprises.models import AuditAction
+        from enterprises.services.audit import audit_record
+
+        data = super().get_export_data(file_format, request, queryset, **kwargs)
+        audit_record(
+            actor=request.user,
+            action=AuditAction.EXPORT,
+            request=request,
+            target=str(self.model._meta.verbose_name),
+            details={
+                "model": self.model._meta.label_lower,
+                "format": file_format.get_title(),
+                "rows": queryset.count(),
+            },
+        )
+        return data
+
 
 class RoleListFilter(admin.SimpleListFilter):
     title = _("企业类型")

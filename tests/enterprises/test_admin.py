@@ -293,3 +293,16 @@ def test_the_admin_import_previews_then_imports_a_bom_csv(client, national_regul
     response = client.post(reverse("admin:enterprises_enterprise_process_import"), confirm.initial)
     assert response.status_code == 302
     assert Enterprise.objects.get(name="后台导入公司").status == Enterprise.Status.PENDING
+
+
+def test_every_export_is_in_the_audit_log_with_who_what_and_how_many(
+    client, fujian_regulator, enterprise_a, enterprise_b
+):
+    from enterprises.models import AuditEvent
+
+    client.force_login(fujian_regulator)
+    _export_csv(client)
+    record = AuditEvent.objects.filter(action="export").get()
+    assert record.details["model"] == "enterprises.enterprise"
+    assert record.details["rows"] == 1  # Fujian's enterprise only
+    assert record.actor_name == fujian_regulator.username and "企业" in record.target
