@@ -17,6 +17,7 @@ admin.site.index_title = _("监管业务管理")
 api_v1 = [
     path("", include("enterprises.api.urls")),
     path("", include("batteries.api.urls")),
+    path("stats/", include("stats.api.urls")),
 ]
 
 urlpatterns = [
@@ -30,6 +31,9 @@ urlpatterns = [
     path("enterprises/", include("enterprises.urls")),
     path("batteries/", include("batteries.urls")),
     path("enforcement/", include("enforcement.urls")),
+    path("stats/exports/", include("stats.exports.urls")),
+    path("stats/scorecards/", include("stats.scorecard.urls")),
+    path("stats/", include("stats.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),

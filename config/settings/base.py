@@ -48,6 +48,9 @@ INSTALLED_APPS = [
     "enterprises",
     "batteries",
     "enforcement",
+    "stats",
+    "stats.exports",
+    "stats.scorecard",
 ]
 
 MIDDLEWARE = [
@@ -202,6 +205,8 @@ CELERY_TASK_ROUTES = {
     "enforcement.tasks.register_*": {"queue": "imports"},  # the scrapped-vehicle register
     "enforcement.tasks.scan_*": {"queue": "scans"},
     "enforcement.tasks.document_*": {"queue": "documents"},
+    "stats.tasks.*": {"queue": "scans"},  # rollup refreshes: set-based SQL, like the scans
+    "stats.exports.tasks.*": {"queue": "exports"},
 }
 
 # --- REST API ------------------------------------------------------------------------------

@@ -61,7 +61,7 @@ class Command(BaseCommand):
             "worker",
             "-B",
             "-Q",
-            "celery,imports,scans,documents",
+            "celery,imports,scans,documents,exports",
             "--concurrency",
             "2",
             "-l",

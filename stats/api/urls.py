@@ -1,0 +1,3 @@
+"""Statistics API endpoints, mounted under /api/v1/stats/."""
+
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Exports of tables and statistics reports (XLSX, CSV), produced in Celery and logged."""

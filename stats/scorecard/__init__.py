@@ -1,0 +1,1 @@
+"""Compliance scorecards per enterprise and the monthly inspection priority list."""

@@ -1,0 +1,5 @@
+"""URLs of this part of the statistics pages (see config/urls.py for the mount point)."""
+
+app_name = "stats_scorecard"
+
+urlpatterns: list = []
