@@ -40,6 +40,18 @@ app.conf.beat_schedule = {
         "task": "enforcement.tasks.case_deadlines_check",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Bring the statistics rollups up to date with the events, cases and payments recorded
+    # since the last refresh (only the cells they touch), every three minutes.
+    "refresh-statistics-every-three-minutes": {
+        "task": "stats.tasks.rollups_refresh",
+        "schedule": 180.0,
+    },
+    # Rebuild the statistics rollups whole, nightly at 02:50 Beijing time (after the scans
+    # and the deadline checks), which also picks up changed deadline rows and calendars.
+    "rebuild-statistics-nightly": {
+        "task": "stats.tasks.rollups_rebuild",
+        "schedule": crontab(hour=2, minute=50),
+    },
     # Clear idempotency keys older than their retention window, nightly at 03:10.
     "purge-expired-idempotency-keys-nightly": {
         "task": "batteries.tasks.idempotency_keys_purge",
