@@ -1,5 +1,11 @@
 """URLs of this part of the statistics pages (see config/urls.py for the mount point)."""
 
+from django.urls import path
+
+from stats import glossary
+
 app_name = "stats"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("glossary/", glossary.glossary, name="glossary"),
+]
