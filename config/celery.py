@@ -63,4 +63,11 @@ app.conf.beat_schedule = {
         "task": "enterprises.tasks.audit_purge",
         "schedule": crontab(hour=3, minute=40),
     },
+    # Score every enterprise for the month just ended and rank it within its province (the
+    # inspection priority list, stats.scorecard), on the 1st of each month at 04:00 Beijing
+    # time, after the nightly scans and rollups.
+    "scorecard-snapshot-monthly": {
+        "task": "stats.scorecard.tasks.scorecard_monthly",
+        "schedule": crontab(day_of_month=1, hour=4, minute=0),
+    },
 }

@@ -44,6 +44,8 @@ ITEMS: list[NavItem] = [
     NavItem(_("企业审核"), "enterprises:review_list", REGULATOR),
     NavItem(_("企业名录"), "enterprises:enterprise_list", REGULATOR),
     NavItem(_("案件审查"), "enforcement:case_list", REGULATOR),
+    # The monthly inspection priority list (stats.scorecard): who to inspect first, and why.
+    NavItem(_("重点检查"), "stats_scorecard:priority_list", REGULATOR),
     NavItem(_("本企业"), "enterprises:my_enterprise", ENTERPRISE, before_approval=True),
     NavItem(
         pgettext_lazy("navigation: the list of packs", "电池包"), "batteries:pack_list", EVERYONE

@@ -39,3 +39,22 @@ def test_a_dismantler_has_no_mass_balance():
     snapshot_build(month=OCTOBER)
     figures = ScorecardSnapshot.objects.get(enterprise=p.dismantler, month=OCTOBER).figures
     assert "balance" not in figures
+
+
+def test_the_card_shows_the_mass_balance_table():
+    from django.test import Client
+    from django.urls import reverse
+
+    from tests.enforcement.builders import page_text
+    from tests.factories import user_of
+
+    p, u = mass_balance_world()
+    snapshot_build(month=OCTOBER)
+    client = Client()
+    client.force_login(user_of("national"))
+    text = page_text(client.get(reverse("stats_scorecard:card", args=[u.pk]) + "?month=2026-10"))
+    assert "移入合计 5" in text
+    assert "移出合计 1" in text
+    assert "已处理（再生利用、梯次利用） 2" in text
+    assert "计算库存 = 移入 − 移出 − 已处理 2" in text
+    assert "平台登记持有数 2" in text
