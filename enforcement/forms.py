@@ -37,6 +37,11 @@ class CaseFilterForm(forms.Form):
     )
     detected_from = forms.DateField(label=_("发现日期自"), required=False, widget=_date_input())
     detected_to = forms.DateField(label=_("发现日期至"), required=False, widget=_date_input())
+    # Hidden: the statistics link here (fines by month): cases whose live fine decision was
+    # issued in that month (YYYY-MM).
+    fine_month = forms.DateField(
+        label=_("罚款决定月份"), required=False, input_formats=["%Y-%m"], widget=forms.HiddenInput
+    )
 
     def __init__(self, *args, show_province: bool = False, show_enterprise: bool = True, **kw):
         super().__init__(*args, **kw)

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from batteries.models import Battery, EventKind, LifecycleEvent
@@ -20,6 +20,7 @@ from batteries.web.pagination import KeysetPage, keyset_page
 from common.calendar import DayInfo, WorkingCalendar
 from common.identifiers import normalize_uscc
 from enforcement import display
+from enforcement.documents.models import Document, DocumentKind
 from enforcement.models import Case, CaseStep, DeadlineRule, Finding, PenaltyRule, ScanRun
 from enforcement.rules import DeadlineExplanation, deadline_explain, may_act_on_case
 from enforcement.services.calendar import calendar_load
@@ -126,7 +127,7 @@ def case_list(*, user, queue: str, filters: Mapping | None = None) -> QuerySet[C
     enterprise (a name fragment or the start of a USCC), status, and the detected dates
     from/to (Beijing dates, both included).
     """
-    if queue not in (*case_queues(user=user), *case_ladder_queues(user=user)):
+    if queue not in (*case_queues(user=user), *case_ladder_queues(user=user), ALL):
         queue = case_queues(user=user)[0]
     filters = filters or {}
     cases = Case.objects.scoped_for(user).filter(_queue_q(queue, user))
@@ -147,7 +148,24 @@ def case_list(*, user, queue: str, filters: Mapping | None = None) -> QuerySet[C
     if filters.get("detected_to"):
         next_day = filters["detected_to"] + dt.timedelta(days=1)
         cases = cases.filter(opened_at__lt=_beijing_midnight(next_day))
+    if month := filters.get("fine_month"):
+        cases = cases.filter(_fine_decided_in(month))
     return cases.select_related("enterprise", "assigned_to").order_by("-pk")
+
+
+def _fine_decided_in(month: dt.date) -> Exists:
+    """Match cases whose live (not revoked) fine decision was issued in the month."""
+    start = _beijing_midnight(month.replace(day=1))
+    end = _beijing_midnight((month.replace(day=28) + dt.timedelta(days=4)).replace(day=1))
+    return Exists(
+        Document.objects.filter(
+            case_id=OuterRef("pk"),
+            kind=DocumentKind.FINE_DECISION,
+            revoked_at__isnull=True,
+            issued_at__gte=start,
+            issued_at__lt=end,
+        )
+    )
 
 
 COUNT_CAP = 10_000  # the queue shows "10000+" beyond: a page never counts millions

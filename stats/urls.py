@@ -3,9 +3,11 @@
 from django.urls import path
 
 from stats import glossary
+from stats.views import dashboard
 
 app_name = "stats"
 
 urlpatterns: list = [
+    path("", dashboard.dashboard, name="dashboard"),
     path("glossary/", glossary.glossary, name="glossary"),
 ]

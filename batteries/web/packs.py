@@ -73,6 +73,7 @@ def pack_list(request):
         {
             "count": result_count(filterset.qs, page, first_page=first),
             "form": filterset.form,
+            "flow_summary": filterset.flow_summary(),
             "rows": [_label(b) for b in page.rows],
             "page": page,
             "next_query": urlencode([*kept, ("after", page.next_cursor or "")]),

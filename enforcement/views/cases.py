@@ -113,7 +113,8 @@ def _list_context(request, bulk_form=None) -> dict:
     queues = selectors.case_queues(user=user)
     ladder_queues = selectors.case_ladder_queues(user=user)
     queue = request.GET.get("queue")
-    queue = queue if queue in (*queues, *ladder_queues) else queues[0]
+    # "all" has no tab for regulators: the statistics link to it (every status of a rule…).
+    queue = queue if queue in (*queues, *ladder_queues, selectors.ALL) else queues[0]
     filter_form = CaseFilterForm(
         request.GET or None,
         show_province=scope_of(user).national,

@@ -1,0 +1,1 @@
+"""The statistics pages: dashboards (dashboard.py) and the home page's work items (work.py)."""

@@ -1,0 +1,195 @@
+"""The dashboard shows each reader its scope's figures, as charts and tables, with links."""
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from tests.stats.dashboards.conftest import PERIOD, charts, page, tables
+
+pytestmark = pytest.mark.django_db
+
+
+def _series(chart: dict, key: str) -> list:
+    return next(s["data"] for s in chart["series"] if s["key"] == key)
+
+
+def _all_urls(data: dict) -> list[str]:
+    return [url for chart in data.values() for s in chart["series"] for url in s["urls"] if url]
+
+
+def test_the_nation_sees_every_province_for_the_period(client, world):
+    data = charts(page(client, world.national))
+
+    flows = data["flows"]
+    assert flows["categories"] == ["2026-01", "2026-02", "2026-03"]
+    assert _series(flows, "produced") == [10, 4, 0]  # December's 100 is before the period
+    assert _series(flows, "retired_scrapped") == [0, 3, 0]
+    assert _series(flows, "handed_over") == [0, 0, 2]
+    assert _series(flows, "received") == [0, 0, 2]
+    provinces = data["provinces"]
+    assert provinces["categories"] == ["江苏省", "福建省"]
+    assert _series(provinces, "packs") == [0, 14]
+    assert _series(provinces, "retired") == [3, 0]
+    assert data["chemistry"]["categories"] == ["磷酸铁锂电池", "三元材料电池"]  # most first
+    assert _series(data["chemistry"], "packs") == [10, 4]
+    assert _series(data["recycling"], "rate") == [None, 66.7, None]  # 2 of 3 on time
+    assert data["findings"]["categories"] == ["闽电池有限公司", "苏拆解有限公司"]
+    assert _series(data["findings"], "open_findings") == [5, 1]
+    assert _series(data["fines"], "issued_yuan") == [0, 0, 5000.0]
+    assert _series(data["fines"], "paid_yuan") == [0, 0, 2000.0]
+    assert _series(data["coverage"], "rate") == [0.0, 100.0]
+
+
+def test_a_provincial_regulator_never_sees_another_provinces_numbers(client, world):
+    html = page(client, world.jiangsu)
+    data = charts(html)
+
+    assert _series(data["flows"], "produced") == [0, 0, 0]  # Fujian's production
+    assert _series(data["flows"], "retired_scrapped") == [0, 3, 0]
+    assert data["provinces"]["categories"] == ["江苏省"]
+    assert "chemistry" not in data  # nothing produced in Jiangsu: an empty chart, no data
+    assert data["findings"]["categories"] == ["苏拆解有限公司"]
+    assert _series(data["fines"], "issued_yuan") == [0, 0, 0]
+    assert data["coverage"]["categories"] == ["江苏省"]
+    assert "闽电池有限公司" not in html and "福建省" not in html
+
+
+def test_a_provincial_regulator_cannot_widen_its_scope_by_a_province_parameter(client, world):
+    html = page(client, world.jiangsu, f"{PERIOD}&province=35")
+
+    assert 'name="province"' not in html
+    assert _series(charts(html)["flows"], "produced") == [0, 0, 0]
+    assert "闽电池有限公司" not in html
+
+
+def test_every_link_of_a_provincial_dashboard_keeps_its_province(client, world):
+    html = page(client, world.jiangsu)
+    urls = _all_urls(charts(html)) + [
+        cell["url"] for rows in tables(html).values() for row in rows for cell in row if cell["url"]
+    ]
+
+    assert urls
+    for url in urls:
+        assert parse_qs(urlsplit(url).query)["province"] == ["32"], url
+
+
+def test_a_national_regulator_filters_to_one_province(client, world):
+    html = page(client, world.national, f"{PERIOD}&province=35")
+    data = charts(html)
+
+    assert data["provinces"]["categories"] == ["福建省"]
+    assert _series(data["flows"], "retired_scrapped") == [0, 0, 0]
+    assert data["findings"]["categories"] == ["闽电池有限公司"]
+    for url in _all_urls(data):
+        assert parse_qs(urlsplit(url).query)["province"] == ["35"], url
+
+
+def test_a_bar_of_the_national_province_chart_opens_that_provinces_packs(client, world):
+    provinces = charts(page(client, world.national))["provinces"]
+    packs = next(s for s in provinces["series"] if s["key"] == "packs")
+    fujian = provinces["categories"].index("福建省")
+
+    url = urlsplit(packs["urls"][fujian])
+    assert url.path == "/batteries/packs/"
+    assert parse_qs(url.query) == {
+        "flow": ["produced"],
+        "month_from": ["2026-01"],
+        "month_to": ["2026-03"],
+        "province": ["35"],
+    }
+
+
+def test_a_point_of_the_trend_opens_the_packs_of_that_month(client, world):
+    flows = charts(page(client, world.national))["flows"]
+    scrapped = next(s for s in flows["series"] if s["key"] == "retired_scrapped")
+
+    query = parse_qs(urlsplit(scrapped["urls"][1]).query)
+    assert query == {
+        "flow": ["retired_scrapped"],
+        "month_from": ["2026-02"],
+        "month_to": ["2026-02"],
+    }
+
+
+def test_the_cases_and_registry_links_of_the_nation(client, world):
+    data = charts(page(client, world.national))
+    findings = data["findings"]["series"][0]["urls"]
+    fines = data["fines"]["series"][0]["urls"]
+    coverage = data["coverage"]["series"][0]["urls"]
+
+    assert parse_qs(urlsplit(findings[0]).query) == {
+        "queue": ["all"],
+        "enterprise": [world.fj.uscc],
+    }
+    assert urlsplit(fines[2]).path == "/enforcement/cases/"
+    assert parse_qs(urlsplit(fines[2]).query) == {"queue": ["all"], "fine_month": ["2026-03"]}
+    assert urlsplit(coverage[0]).path == "/enterprises/"
+    assert parse_qs(urlsplit(coverage[0]).query) == {"province": ["32"]}
+
+
+def test_an_enterprise_sees_only_its_own_figures_and_links_to_what_it_reported(client, world):
+    html = page(client, world.fj_user)
+    data = charts(html)
+
+    assert _series(data["flows"], "produced") == [10, 4, 0]
+    assert _series(data["flows"], "retired_scrapped") == [0, 0, 0]
+    assert data["findings"]["categories"] == ["闽电池有限公司"]
+    assert "苏拆解有限公司" not in html
+    assert 'name="province"' not in html and 'name="role"' not in html
+    packs = [u for u in _all_urls(data) if u.startswith("/batteries/packs/")]
+    assert packs and all(parse_qs(urlsplit(u).query)["reporter"] == [world.fj.uscc] for u in packs)
+    assert not any(u.startswith("/enterprises/") for u in _all_urls(data))  # regulators' page
+
+
+def _printed(value, key: str) -> str:
+    if value is None:
+        return "—"
+    return f"{value:.2f}" if key.endswith("_yuan") else str(value)
+
+
+def test_each_table_holds_the_numbers_of_its_chart_with_the_same_links(client, world):
+    html = page(client, world.national)
+    data, printed = charts(html), tables(html)
+
+    for key, chart in data.items():
+        header, *rows = printed[key]
+        names = [cell["text"] for cell in header[1:]]
+        assert [row[0]["text"] for row in rows] == chart["categories"], key
+        for series in chart["series"]:
+            column = names.index(series["name"]) + 1
+            shown = [row[column]["text"].rstrip("%") for row in rows]
+            expected = [_printed(v, series["key"]) for v in series["data"]]
+            assert shown == expected, (key, series["key"])
+            assert [row[column]["url"] for row in rows] == series["urls"], (key, series["key"])
+
+
+def test_the_page_says_when_its_data_were_last_refreshed_in_beijing_time(client, world):
+    html = page(client, world.fujian)
+
+    assert "数据截至 2026-04-02 09:30（北京时间）" in html
+
+
+def test_the_default_period_is_the_last_twelve_months(client, world):
+    flows = charts(page(client, world.national, ""))["flows"]
+
+    assert len(flows["categories"]) == 12
+
+
+def test_a_reversed_period_is_an_error_of_the_form_and_the_page_still_answers(client, world):
+    html = page(client, world.national, "month_from=2026-03&month_to=2026-01")
+
+    assert "截止月份不能早于起始月份。" in html
+
+
+def test_a_visitor_is_sent_to_the_login(client, world):
+    response = client.get("/stats/")
+
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_the_page_loads_echarts_and_its_script_from_our_static_files(client, world):
+    html = page(client, world.national)
+
+    assert '<script src="/static/vendor/echarts/echarts.min.js" defer></script>' in html
+    assert '<script src="/static/js/stats-charts.js" defer></script>' in html
+    assert "<script>" not in html  # nothing inline: the Content-Security-Policy allows none
