@@ -44,6 +44,8 @@ ITEMS: list[NavItem] = [
     NavItem(_("企业审核"), "enterprises:review_list", REGULATOR),
     NavItem(_("企业名录"), "enterprises:enterprise_list", REGULATOR),
     NavItem(_("案件审查"), "enforcement:case_list", REGULATOR),
+    # The figures of the scope (stats.views.dashboard); enterprises see theirs further on.
+    NavItem(_("统计分析"), "stats:dashboard", REGULATOR),
     # The monthly inspection priority list (stats.scorecard): who to inspect first, and why.
     NavItem(_("重点检查"), "stats_scorecard:priority_list", REGULATOR),
     NavItem(_("本企业"), "enterprises:my_enterprise", ENTERPRISE, before_approval=True),
@@ -56,6 +58,7 @@ ITEMS: list[NavItem] = [
     NavItem(_("数据导入"), "batteries:import_list", EVERYONE),
     NavItem(_("编码校验"), "batteries:code_check", EVERYONE, before_approval=True),
     NavItem(_("我的案件"), "enforcement:case_list", ENTERPRISE),
+    NavItem(_("统计分析"), "stats:dashboard", ENTERPRISE),
     NavItem(_("回收服务网点"), "enterprises:outlet_list", ENTERPRISE, OUTLET_ROLES),
     NavItem(_("API 密钥"), "enterprises:api_key_list", ENTERPRISE_ADMIN),
     NavItem(_("管理后台"), "admin:index", REGULATOR),

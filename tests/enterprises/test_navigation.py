@@ -65,6 +65,7 @@ def test_an_approved_producer_admin_sees_its_whole_menu():
         "数据导入",
         "编码校验",
         "我的案件",
+        "统计分析",
         "回收服务网点",
         "API 密钥",
     ]
