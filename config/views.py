@@ -17,14 +17,17 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from stats.views.work import headline, work_items
+
 logger = logging.getLogger(__name__)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 @login_required
 def home(request):
-    """Show the role's landing page."""
-    return render(request, "home.html", {})
+    """Show the work page: the user's to-do counts, headline figures and the menu's tiles."""
+    context = {"work_items": work_items(request.user), "headline": headline(request.user)}
+    return render(request, "home.html", context)
 
 
 def _check_database() -> str:
