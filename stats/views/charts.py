@@ -16,6 +16,16 @@ from stats.views.links import Links
 
 PERCENT = "percent"
 YUAN = "yuan"
+# Row keys whose glossary entry (stats.definitions.FIGURES) has another name.
+FIGURE_OF = {
+    "rate": "recycling_rate",
+    "issued_yuan": "fines_issued",
+    "fines": "fines_issued",
+    "paid_yuan": "fines_paid",
+    "outstanding_yuan": "fines_outstanding",
+    "areas_with_sales": "outlet_coverage",
+    "areas_covered": "outlet_coverage",
+}
 
 
 @dataclass
@@ -26,6 +36,10 @@ class Series:
     urls: list = field(default_factory=list)
     plotted: bool = True  # False: in the table only (the parts of a rate, an outstanding sum)
     unit: str = ""  # "percent": data are percentages with one decimal; "yuan": amounts
+    figure: str = ""  # its key in the glossary when not the row's key
+
+    def __post_init__(self):
+        self.figure = self.figure or FIGURE_OF.get(self.key, self.key)
 
     def text(self, value) -> str:
         """Return a value as the table prints it."""
@@ -141,7 +155,7 @@ def provinces_chart(scope, f, links: Links) -> Chart:
 def chemistry_chart(scope, f, links: Links) -> Chart:
     rows = selectors.packs_by_chemistry(scope, f)
     url = lambda r: links.packs("produced", chemistry=r["chemistry"])  # noqa: E731
-    series = [_series(rows, "packs", _("生产电池包数"), url)]
+    series = [_series(rows, "packs", _("生产电池包数"), url, figure="packs_by_chemistry")]
     return Chart(
         "chemistry",
         _("电池类型构成"),
@@ -211,7 +225,7 @@ def coverage_chart(scope, f, links: Links) -> Chart:
     rows = selectors.outlet_coverage(scope, f)
     url = lambda r: links.enterprises(province=r["province"])  # noqa: E731
     series = [
-        _series(rows, "rate", _("网点覆盖率（%）"), url, unit=PERCENT),
+        _series(rows, "rate", _("网点覆盖率（%）"), url, unit=PERCENT, figure="outlet_coverage"),
         _series(rows, "areas_with_sales", _("有销售的区域"), url, plotted=False),
         _series(rows, "areas_covered", _("已设网点的区域"), url, plotted=False),
     ]

@@ -31,13 +31,14 @@ def glossary_keys() -> set[str] | None:
 
 
 def _glossary_links(chart, glossary: str | None, keys: set[str] | None) -> list[dict]:
+    """Return a link to each figure's definition on the glossary page (once per figure)."""
     if not glossary:
         return []
-    return [
-        {"name": s.name, "url": f"{glossary}#{s.key}"}
-        for s in chart.series
-        if keys is None or s.key in keys
-    ]
+    named = {}
+    for s in chart.series:
+        if (keys is None or s.figure in keys) and s.figure not in named:
+            named[s.figure] = {"name": s.name, "url": f"{glossary}#figure-{s.figure}"}
+    return list(named.values())
 
 
 def _exports(table: str, params: list[tuple[str, str]], new_export: str | None) -> list[dict]:

@@ -193,3 +193,45 @@ def test_the_page_loads_echarts_and_its_script_from_our_static_files(client, wor
     assert '<script src="/static/vendor/echarts/echarts.min.js" defer></script>' in html
     assert '<script src="/static/js/stats-charts.js" defer></script>' in html
     assert "<script>" not in html  # nothing inline: the Content-Security-Policy allows none
+
+
+def _links(html: str, pattern: str) -> list[str]:
+    import re
+    from html import unescape
+
+    return [unescape(u) for u in re.findall(rf'href="({pattern}[^"]*)"', html)]
+
+
+def test_every_figure_links_to_its_definition_on_the_glossary_page(client, world):
+    html = page(client, world.national)
+    links = _links(html, "/stats/glossary/")
+    glossary = client.get("/stats/glossary/").content.decode()
+
+    assert len(links) >= 15
+    for link in links:
+        assert f'id="{link.split("#")[1]}"' in glossary, link
+
+
+def test_each_table_exports_its_numbers_with_the_dashboards_filter(client, world):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    html = page(client, world.jiangsu)
+    exports = _links(html, "/stats/exports/new/")
+
+    assert len(exports) == 2 * 7  # xlsx and csv per table
+    flows = next(u for u in exports if "table=monthly_flows" in u and "format=xlsx" in u)
+    assert parse_qs(urlsplit(flows).query) == {
+        "table": ["monthly_flows"],
+        "format": ["xlsx"],
+        "month_from": ["2026-01"],
+        "month_to": ["2026-03"],
+    }
+    response = client.get(flows)
+    assert response.status_code == 200, response.content[:500]
+    sheet = load_workbook(
+        BytesIO(b"".join(response.streaming_content if response.streaming else [response.content]))
+    ).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "月份" and len(rows) == 4  # header and the three months
