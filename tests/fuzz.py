@@ -32,6 +32,22 @@ CHECKS = ",".join(
     ]
 )
 
+# schemathesis runs its workers as threads, and on CPython 3.11 before 3.11.9 two threads in
+# ast.parse at once corrupt the parser's shared recursion counter ("SystemError: AST
+# constructor recursion depth mismatch", CPython gh-106905): hypothesis parses source to name
+# the lambdas schemathesis filters with. The CLI runs with ast.parse serialised by a lock.
+RUN_SCHEMATHESIS = """
+import ast, sys, threading
+_lock, _parse = threading.Lock(), ast.parse
+def _serialised_parse(*args, **kwargs):
+    with _lock:
+        return _parse(*args, **kwargs)
+ast.parse = _serialised_parse
+from schemathesis.cli import schemathesis
+sys.argv[0] = "schemathesis"
+sys.exit(schemathesis())
+"""
+
 SEED = """
 import datetime as dt
 from django.utils import timezone
@@ -148,6 +164,9 @@ def main() -> int:
     env = _env(host)
     started = time.monotonic()
     _manage(env, "migrate", "-v0")
+    # Production settings serve hashed static files: without the manifest every HTML page the
+    # fuzzer reaches outside /api/v1/ (a 404 for a mangled URL) would fail to render.
+    _manage(env, "collectstatic", "--noinput", "-v0")
     key = _manage(env, "shell", "-c", SEED).strip().rpartition("KEY=")[2]
     port = _free_port()
     server = subprocess.Popen(
@@ -171,7 +190,9 @@ def main() -> int:
         _wait(f"{base}/health/")
         print(f"fuzz: server ready after {time.monotonic() - started:.0f} s", flush=True)
         command = [
-            str(BIN / "schemathesis"),
+            str(BIN / "python"),
+            "-c",
+            RUN_SCHEMATHESIS,
             "run",
             f"{base}/api/schema/",
             "--header",

@@ -94,6 +94,24 @@ def test_a_failing_page_gets_the_portal_500_without_the_traceback(operator):
     assert "RuntimeError" not in body and "a bug the person must not see" not in body
 
 
+MANIFEST_STORAGE = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+}
+
+
+def test_the_500_page_still_renders_when_static_files_are_broken(operator, settings, tmp_path):
+    # Production without collectstatic: {% static %} raises, so the frame cannot render; the
+    # person must still get the plain 500 page, not an unhandled error.
+    settings.STORAGES = MANIFEST_STORAGE
+    settings.STATIC_ROOT = tmp_path
+    response = _client(operator, raise_request_exception=False).get("/boom/")
+    body = response.content.decode()
+    assert response.status_code == 500
+    assert "系统出错" in body and "错误已记录" in body and 'href="/"' in body
+    assert "Traceback" not in body and "manifest" not in body
+
+
 def test_the_api_answers_unknown_addresses_in_json(operator):
     response = _client(operator).get("/api/v1/no-such-endpoint/")
     assert response.status_code == 404
