@@ -8,7 +8,7 @@ import importlib
 import sys
 
 # Add new benchmark modules here: each runs with its default options under `python -m bench`.
-MODULES = ["imports", "api", "lists", "scans", "documents"]
+MODULES = ["imports", "api", "lists", "scans", "documents", "stats"]
 # Runnable by name but not part of the default run.
 TOOLS = ["generate"]
 
