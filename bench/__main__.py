@@ -10,7 +10,7 @@ import sys
 # Add new benchmark modules here: each runs with its default options under `python -m bench`.
 MODULES = ["imports", "api", "lists", "scans", "documents", "stats"]
 # Runnable by name but not part of the default run.
-TOOLS = ["generate"]
+TOOLS = ["generate", "stats_export"]
 
 
 def resolve(name: str) -> str:

@@ -46,25 +46,40 @@ class Column:
 
     def cell(self, value):
         """Return the cell value of a stored value (None stays an empty cell)."""
-        if self.convert is not None:
-            value = self.convert(value)
+        return self.converter()(value)
+
+    def converter(self) -> Callable:
+        """Return a function from a stored value to its cell value, specialised by type
+        (an export calls it once per cell: a million rows are fifteen million calls)."""
+        convert = _CONVERTERS[self.type](self)
+        if self.convert is None:
+            return convert
+        own = self.convert
+        return lambda value: convert(own(value))
+
+
+def _text(column: Column) -> Callable:
+    labels = column.labels or {}
+
+    def convert(value):
         if value is None or value == "":
             return None
-        if self.type == TEXT:
-            labels = self.labels or {}
-            if isinstance(value, list | tuple):  # e.g. an enterprise's roles
-                return "、".join(str(labels.get(v, v)) for v in value)
-            return str(labels.get(value, value))
-        if self.type == DATETIME:
-            return _beijing(value)
-        if self.type in {DATE, MONTH}:
-            return _date(value)
-        if self.type == INT:
-            return int(value)
-        if self.type == YUAN:
-            amount = Decimal(value) / 100 if self.fen else Decimal(str(value))
-            return amount.quantize(Decimal("0.01"))
-        return float(value)  # PERCENT: a fraction
+        if isinstance(value, list | tuple):  # e.g. an enterprise's roles
+            return "、".join(str(labels.get(v, v)) for v in value)
+        return str(labels.get(value, value))
+
+    return convert
+
+
+def _yuan(column: Column) -> Callable:
+    cent = Decimal("0.01")
+    if column.fen:
+        return lambda v: None if v is None or v == "" else (Decimal(v) / 100).quantize(cent)
+    return lambda v: None if v is None or v == "" else Decimal(str(v)).quantize(cent)
+
+
+def _skip_empty(function: Callable) -> Callable:
+    return lambda column: lambda v: None if v is None or v == "" else function(v)
 
 
 def _beijing(value) -> dt.datetime:
@@ -82,3 +97,14 @@ def _date(value) -> dt.date:
     if isinstance(value, str):
         return dt.date.fromisoformat(value[:10])
     return value
+
+
+_CONVERTERS = {
+    TEXT: _text,
+    DATETIME: _skip_empty(_beijing),
+    DATE: _skip_empty(_date),
+    MONTH: _skip_empty(_date),
+    INT: _skip_empty(int),
+    YUAN: _yuan,
+    PERCENT: _skip_empty(float),  # a fraction
+}

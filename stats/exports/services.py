@@ -25,7 +25,7 @@ from enterprises.services.audit import AuditAction, audit_record
 from stats.exports import filters, writers
 from stats.exports.columns import Column
 from stats.exports.models import ExportJob
-from stats.exports.tables import TABLES, Table, figure_rows, keyset_rows
+from stats.exports.tables import TABLES, Table, figure_rows, keyset_rows, record_fields
 
 logger = logging.getLogger(__name__)
 
@@ -107,13 +107,14 @@ def export_source(request: ExportRequest, user) -> Source:
     """Return the columns, the row stream and whether it is small enough to serve at once."""
     table = request.table
     columns = [column.resolved() for column in table.columns]
-    keys = [column.key for column in table.columns]
     bound = _bound(request, user)
     if table.records:
-        queryset = bound.qs.annotate(**table.annotations)
+        keys, annotations = record_fields(table)
+        queryset = bound.qs.annotate(**annotations)
         small = queryset.order_by()[: DIRECT_LIMIT + 1].count() <= DIRECT_LIMIT
         return Source(columns, keyset_rows(queryset, keys), queryset.count, small)
     found = table.figures(scope_of(user), bound.stats_filter())
+    keys = [column.key for column in table.columns]
     return Source(columns, figure_rows(found, keys), lambda: len(found), True)
 
 

@@ -70,7 +70,7 @@ def column_widths(columns: Sequence[Column], headers: Sequence[str], sample) -> 
 
 
 def _cells(columns: Sequence[Column], rows: Iterable[Sequence]) -> Iterable[list]:
-    cells = [column.cell for column in columns]
+    cells = [column.converter() for column in columns]
     for row in rows:
         yield [cell(value) for cell, value in zip(cells, row, strict=True)]
 
