@@ -106,13 +106,21 @@ class _MonthFilter(django_filters.Filter):
 
 
 class PackExportFilterSet(BatteryFilterSet):
-    """The pack list's filters, plus the period (production date) and province (holder)."""
+    """The pack list's filters, plus the period (production date), province and role (of
+    the holder)."""
 
     month_from = _MonthFilter(field_name="production_date", label=_("起始月份"))
     month_to = _MonthFilter(field_name="production_date", label=_("截止月份"), end=True)
     province = django_filters.ChoiceFilter(
         field_name="holder__province", choices=PROVINCE_CHOICES, label=_("省份")
     )
+    role = django_filters.ChoiceFilter(
+        field_name="holder__roles", choices=Role.choices, label=_("持有企业类型"),
+        method="roles_contain",
+    )  # fmt: skip
+
+    def roles_contain(self, queryset, name, value):
+        return queryset.filter(**{f"{name}__contains": [value]})
 
 
 class CaseExportFilterSet(django_filters.FilterSet):

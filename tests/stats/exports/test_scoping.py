@@ -35,3 +35,15 @@ def test_an_enterprise_exports_only_its_own_packs_and_cases(
     assert [row[1] for row in cases] == ["丙电池有限公司"]
     enterprises = csv_rows(export(client, "enterprises", "csv"))[1:]
     assert [row[0] for row in enterprises] == ["丙电池有限公司"]
+
+
+def test_the_statistics_filters_apply_to_the_pack_list_by_its_holder(
+    client, national_regulator, packs
+):
+    client.force_login(national_regulator)
+    jiangsu = export(client, "packs", "csv", province="32", role="battery_producer")
+    assert _codes(jiangsu) == {JIANGSU_CODE}
+    assert _codes(export(client, "packs", "csv", role="utilizer")) == set()
+    march = {"month_from": "2026-03", "month_to": "2026-03"}
+    assert len(_codes(export(client, "packs", "csv", **march))) == 3
+    assert _codes(export(client, "packs", "csv", month_from="2026-04")) == set()
