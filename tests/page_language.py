@@ -46,7 +46,7 @@ def _source_msgids() -> set[str]:
         for match in _TEMPLATE_TAGS.finditer(path.read_text(encoding="utf-8")):
             text = _VARIABLE.sub(r"%(\1)s", match["msg"] or match["block"] or "")
             found.update(part for part in re.split(r"\{%\s*plural\s*%\}", text) if part)
-    for app in ("batteries", "enterprises", "enforcement", "common", "config"):
+    for app in ("batteries", "enterprises", "enforcement", "common", "config", "stats"):
         for path in (ROOT / app).rglob("*.py"):
             if "migrations" in path.parts:
                 continue

@@ -74,6 +74,10 @@
     }
     var spec = JSON.parse(source.textContent);
     var chart = window.echarts.init(el);
+    // Marked once drawn (animations done): a test clicks a bar only when it is there.
+    chart.on("finished", function () {
+      el.setAttribute("data-drawn", "");
+    });
     chart.setOption(option(spec));
     chart.on("click", function (params) {
       var series = spec.series[params.seriesIndex];
