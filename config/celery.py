@@ -26,6 +26,12 @@ app.conf.beat_schedule = {
         "task": "batteries.tasks.imports_recover",
         "schedule": 300.0,
     },
+    # Likewise for exports (no progress for 15 minutes): the requester sees "failed, export
+    # again" instead of a bar that never moves; every five minutes, on the exports queue.
+    "recover-stalled-exports": {
+        "task": "stats.exports.tasks.exports_recover",
+        "schedule": 300.0,
+    },
     # Run every violation scan (the findings regulators review in the morning), nightly
     # at 01:30 Beijing time on the "scans" queue.
     "scan-violations-nightly": {

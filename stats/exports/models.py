@@ -52,6 +52,8 @@ class ExportJob(models.Model):
     created_at = models.DateTimeField(_("申请时间"), default=timezone.now)
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    # Written with each progress save: a running job silent for long lost its worker.
+    heartbeat_at = models.DateTimeField(_("最近进度时间"), null=True, blank=True)
     error = models.TextField(_("错误信息"), blank=True)
 
     objects = ExportJobQuerySet.as_manager()

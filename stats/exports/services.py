@@ -197,8 +197,9 @@ def export_job_create(*, user, request: ExportRequest, http_request=None) -> Exp
 
 def export_job_run(*, job_id: int) -> str:
     """Produce a queued export. A second delivery of the same job does nothing."""
+    now = timezone.now()
     claimed = ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.QUEUED).update(
-        status=ExportJob.Status.RUNNING, started_at=timezone.now()
+        status=ExportJob.Status.RUNNING, started_at=now, heartbeat_at=now
     )
     if not claimed:
         return "skipped"
@@ -224,7 +225,7 @@ def _produce(job: ExportJob) -> int:
     ExportJob.objects.filter(pk=job.pk).update(rows_total=source.count())
 
     def progress(done: int) -> None:
-        ExportJob.objects.filter(pk=job.pk).update(rows_done=done)
+        ExportJob.objects.filter(pk=job.pk).update(rows_done=done, heartbeat_at=timezone.now())
 
     with tempfile.TemporaryDirectory(prefix="export-") as folder:
         path = os.path.join(folder, f"export-{job.pk}.{job.format}")
@@ -235,10 +236,36 @@ def _produce(job: ExportJob) -> int:
 
 
 def _fail(job: ExportJob, message: str) -> str:
-    ExportJob.objects.filter(pk=job.pk).update(
+    ExportJob.objects.filter(pk=job.pk, status=ExportJob.Status.RUNNING).update(
         status=ExportJob.Status.FAILED, finished_at=timezone.now(), error=message[:2000]
     )
     return "failed"
+
+
+# A running job saves its progress every few seconds (every PROGRESS_EVERY rows); one
+# silent for this long lost its worker (killed, out of memory, machine restarted).
+STALE_AFTER = dt.timedelta(minutes=15)
+
+
+def export_jobs_recover(*, now: dt.datetime | None = None) -> list[int]:
+    """Mark running jobs whose worker stopped as failed; return their ids. Safe to run twice:
+    each job is changed by a conditional UPDATE on the heartbeat it was seen with."""
+    now = now or timezone.now()
+    stale = ExportJob.objects.filter(
+        status=ExportJob.Status.RUNNING, heartbeat_at__lt=now - STALE_AFTER
+    )
+    recovered = []
+    for job in stale.only("pk", "heartbeat_at"):
+        message = _("生成该导出的后台任务已中断（最近一次进度：%(at)s），请重新导出。") % {
+            "at": timezone.localtime(job.heartbeat_at).strftime("%Y-%m-%d %H:%M")
+        }
+        changed = ExportJob.objects.filter(
+            pk=job.pk, status=ExportJob.Status.RUNNING, heartbeat_at=job.heartbeat_at
+        ).update(status=ExportJob.Status.FAILED, error=str(message), finished_at=now)
+        if changed:
+            logger.warning("export job %s: worker lost, marked failed", job.pk)
+            recovered.append(job.pk)
+    return recovered
 
 
 def export_download_record(*, job: ExportJob, user, http_request=None) -> None:

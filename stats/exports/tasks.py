@@ -12,3 +12,11 @@ def export_run(job_id: int) -> str:
     from stats.exports.services import export_job_run
 
     return export_job_run(job_id=job_id)
+
+
+@shared_task(name="stats.exports.tasks.exports_recover", ignore_result=True)
+def exports_recover() -> list[int]:
+    """Mark exports whose worker stopped mid-file as failed; return their ids."""
+    from stats.exports.services import export_jobs_recover
+
+    return export_jobs_recover()

@@ -124,3 +124,40 @@ def test_the_back_office_log_is_scoped_like_the_portal_log(
     assert list(page.context["cl"].queryset) == list(ExportJob.objects.filter(table="enterprises"))
     client.force_login(admin)
     assert client.get(changelist).context["cl"].queryset.count() == 2
+
+
+def test_a_job_whose_worker_died_is_marked_failed_once_and_only_when_silent(
+    client, fujian_regulator, packs, monkeypatch
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from stats.exports.services import export_jobs_recover
+
+    job = _queue_large_export(client, fujian_regulator, monkeypatch)
+    silent_since = timezone.now() - dt.timedelta(minutes=16)
+    ExportJob.objects.filter(pk=job.pk).update(
+        status="running", started_at=silent_since, heartbeat_at=silent_since
+    )
+    assert export_jobs_recover(now=silent_since + dt.timedelta(minutes=14)) == []
+    assert export_jobs_recover() == [job.pk]
+    assert export_jobs_recover() == []  # a second run finds nothing to do
+    job.refresh_from_db()
+    assert job.status == "failed" and "请重新导出" in job.error
+    page = client.get(job.get_absolute_url()).content.decode()
+    assert "请重新导出" in page and "hx-get" not in page  # the bar stops polling
+
+
+def test_the_progress_partial_polls_while_running_and_offers_the_file_when_done(
+    client, fujian_regulator, packs, monkeypatch
+):
+    job = _queue_large_export(client, fujian_regulator, monkeypatch)
+    ExportJob.objects.filter(pk=job.pk).update(status="running", rows_total=2, rows_done=1)
+    partial = client.get(reverse("stats_exports:progress", args=[job.pk])).content.decode()
+    assert 'hx-trigger="every 1s"' in partial and 'data-percent="50"' in partial
+    assert "已写出 1 / 2 行" in partial and "export-download" not in partial
+    ExportJob.objects.filter(pk=job.pk).update(status="queued")
+    export_job_run(job_id=job.pk)
+    partial = client.get(reverse("stats_exports:progress", args=[job.pk])).content.decode()
+    assert "hx-get" not in partial and 'id="export-download"' in partial
