@@ -161,3 +161,17 @@ def test_the_progress_partial_polls_while_running_and_offers_the_file_when_done(
     export_job_run(job_id=job.pk)
     partial = client.get(reverse("stats_exports:progress", args=[job.pk])).content.decode()
     assert "hx-get" not in partial and 'id="export-download"' in partial
+
+
+def test_the_export_page_offers_every_table_and_lists_my_last_exports(
+    client, fujian_regulator, packs
+):
+    from stats.exports.tables import TABLES
+
+    client.force_login(fujian_regulator)
+    export(client, "packs", "csv", state="registered")
+    page = client.get(reverse("stats_exports:index")).content.decode()
+    for table in TABLES.values():
+        assert f'value="{table.name}"' in page and str(table.title) in page
+    assert "state=registered" in page and "即时下载" in page
+    assert 'name="province"' not in page  # a province's regulator has one province
