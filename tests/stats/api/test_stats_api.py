@@ -71,6 +71,7 @@ def test_a_province_sees_only_its_province_and_an_enterprise_only_itself(client,
         ({"month_from": "2026-13"}, "month_from"),
         ({"month_from": "2026-12", "month_to": "2026-01"}, "month_from"),
         ({"month_from": "1990-01"}, "month_from"),
+        ({"month_from": "0000-01"}, "month_from"),  # year 0: no date exists (fuzzer, a 500)
         ({"province": "99"}, "province"),
         ({"role": "pirate"}, "role"),
         ({"enterprise_id": "0"}, "enterprise_id"),
