@@ -269,6 +269,38 @@ def report_enterprise(scope: Scope, f: selectors.StatsFilter) -> list[dict]:
     return sorted(rows.values(), key=lambda r: (r.get("province") or "", r.get("uscc") or ""))
 
 
+def priority_list(scope: Scope, f: selectors.StatsFilter) -> list[dict]:
+    """The inspection priority lists of the period's months: one row per enterprise and month,
+    by province, month and rank, with the reasons as the page words them."""
+    from stats.scorecard.display import reasons_text
+    from stats.scorecard.models import ScorecardSnapshot
+
+    snapshots = ScorecardSnapshot.objects.for_scope(scope).filter(
+        month__gte=f.month_from, month__lte=f.month_to
+    )
+    if f.province:
+        snapshots = snapshots.filter(province=f.province)
+    if f.role:
+        snapshots = snapshots.filter(enterprise__roles__contains=[f.role])
+    rows = []
+    for s in snapshots.select_related("enterprise").order_by("province", "month", "rank"):
+        reports = s.figures.get("reports") or 0
+        rows.append(
+            {
+                "province": s.province,
+                "month": s.month,
+                "rank": s.rank,
+                "name": s.enterprise.name,
+                "uscc": s.enterprise.uscc,
+                "score": s.score,
+                "reasons": "；".join(reasons_text(s.reasons)),
+                "rate": s.figures.get("on_time", 0) / reports if reports else None,
+                "open_findings": s.figures.get("open_findings", 0),
+            }
+        )
+    return rows
+
+
 REPORT_TABLES = [
     Table(
         "report_province_month",
@@ -296,6 +328,21 @@ REPORT_TABLES = [
             _c("open_findings", _("未纠正线索（条）"), INT),
         ),
         figures=report_enterprise,
+    ),
+    Table(
+        "priority_list",
+        _("重点检查名单"),
+        (
+            _province(),
+            _c("month", _("月份"), MONTH),
+            _c("rank", _("省内排名"), INT),
+            *_enterprise_columns(),
+            _c("score", _("优先度分值"), INT),
+            _c("reasons", _("原因")),
+            _c("rate", _("按期上报率"), PERCENT),
+            _c("open_findings", _("未纠正线索（条）"), INT),
+        ),
+        figures=priority_list,
     ),
 ]
 
