@@ -1,6 +1,7 @@
 """How the scorecard's reasons and figures read on a page, in the reader's language."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from enforcement.sanctions.steps import yuan
 
@@ -22,7 +23,7 @@ def reason_text(reason: dict) -> str:
         figures["yuan"] = yuan(round(figures["yuan"] * 100))
     template = REASON_TEXTS.get(reason["code"])
     text = str(template) % figures if template else reason["code"]
-    return f"{text}：+{reason['points']}"
+    return f"{text}{pgettext('label separator', '：')}+{reason['points']}"
 
 
 def reasons_text(reasons: list[dict]) -> list[str]:
