@@ -235,3 +235,13 @@ def test_each_table_exports_its_numbers_with_the_dashboards_filter(client, world
     ).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "月份" and len(rows) == 4  # header and the three months
+
+
+def test_the_dashboard_leads_to_the_exports_their_log_and_for_regulators_the_priority_list(
+    client, world
+):
+    official = page(client, world.jiangsu)
+    assert 'href="/stats/exports/"' in official and 'href="/stats/exports/log/"' in official
+    assert 'href="/stats/scorecards/"' in official
+    enterprise = page(client, world.fj_user)
+    assert 'href="/stats/exports/"' in enterprise and 'href="/stats/scorecards/"' not in enterprise
