@@ -78,6 +78,8 @@ def pack_list(request):
             "page": page,
             "next_query": urlencode([*kept, ("after", page.next_cursor or "")]),
             "prev_query": urlencode([*kept, ("before", page.prev_cursor or "")]),
+            # "Export this list": the same filters, read by the export's pack_list table.
+            "export_query": urlencode([("table", "pack_list"), *kept]),
             "can_report": acts_for_enterprise(request.user),
             "can_register": acts_for_enterprise(request.user)
             and bool(set(request.user.enterprise.roles) & REGISTERING_ROLES),

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from batteries.filters import BatteryFilterSet
+from batteries.web.filters import PackListFilterSet
 from enforcement.models import Case, Finding, Rule
 from enterprises.models import PROVINCE_CHOICES, Enterprise, Role
 from stats.selectors import StatsFilter
@@ -121,6 +122,15 @@ class PackExportFilterSet(BatteryFilterSet):
 
     def roles_contain(self, queryset, name, value):
         return queryset.filter(**{f"{name}__contains": [value]})
+
+
+class PackListExportFilterSet(PackListFilterSet):
+    """The pack list page's own filters with their meaning there (the statistics' flow:
+    event kind × month × reporter), so "export this list" holds exactly the rows it shows.
+    The province filter is offered to everyone: the queryset is already scoped."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, show_province=True, **kwargs)
 
 
 class CaseExportFilterSet(django_filters.FilterSet):

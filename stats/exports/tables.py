@@ -391,29 +391,39 @@ def _enterprises(user):
     return Enterprise.objects.for_scope(scope_of(user))
 
 
+PACK_COLUMNS = (
+    _c("code", _("电池编码")),
+    _c("product_type", _("产品类型"), labels=PRODUCT_TYPE_LABELS),
+    _c("chemistry", _("电池类型"), labels=CHEMISTRY_LABELS),
+    _c("production_date", _("生产日期"), DATE),
+    _c("manufacturer__name", _("生产企业")),
+    _c("manufacturer__uscc", _("生产企业统一社会信用代码")),
+    _c("state", _("状态"), labels=STATES),
+    _c("holder__name", _("当前持有企业")),
+    _c("holder__uscc", _("持有企业统一社会信用代码")),
+    _c("holder__province", _("持有企业所在省份"), labels=PROVINCES),
+    _c("vehicle__vin", _("当前车辆识别代号（VIN）")),
+    _c("mass_kg", _("质量（千克）"), INT),
+    _c("capacity_wh", _("额定能量（瓦时）"), INT),
+    _c("last_occurred_at", _("最新事件发生时间"), DATETIME),
+    _c("registered_at", _("赋码登记时间"), DATETIME),
+)
+
+
 RECORD_TABLES = [
     Table(
         "packs",
         _("电池清单"),
-        (
-            _c("code", _("电池编码")),
-            _c("product_type", _("产品类型"), labels=PRODUCT_TYPE_LABELS),
-            _c("chemistry", _("电池类型"), labels=CHEMISTRY_LABELS),
-            _c("production_date", _("生产日期"), DATE),
-            _c("manufacturer__name", _("生产企业")),
-            _c("manufacturer__uscc", _("生产企业统一社会信用代码")),
-            _c("state", _("状态"), labels=STATES),
-            _c("holder__name", _("当前持有企业")),
-            _c("holder__uscc", _("持有企业统一社会信用代码")),
-            _c("holder__province", _("持有企业所在省份"), labels=PROVINCES),
-            _c("vehicle__vin", _("当前车辆识别代号（VIN）")),
-            _c("mass_kg", _("质量（千克）"), INT),
-            _c("capacity_wh", _("额定能量（瓦时）"), INT),
-            _c("last_occurred_at", _("最新事件发生时间"), DATETIME),
-            _c("registered_at", _("赋码登记时间"), DATETIME),
-        ),
+        PACK_COLUMNS,
         queryset=_packs,
         filterset=filters.PackExportFilterSet,
+    ),
+    Table(
+        "pack_list",
+        _("电池清单（按列表页筛选）"),
+        PACK_COLUMNS,
+        queryset=_packs,
+        filterset=filters.PackListExportFilterSet,
     ),
     Table(
         "cases",
