@@ -27,6 +27,18 @@ def provinces(scope: Scope, month: dt.date) -> list[str]:
     return sorted(set(rows.values_list("province", flat=True).distinct()))
 
 
+def most_urgent_province(scope: Scope, month: dt.date) -> str:
+    """The province of the month's highest score (a national regulator's first view)."""
+    top = (
+        ScorecardSnapshot.objects.for_scope(scope)
+        .filter(month=month)
+        .order_by("-score", "province")
+        .values_list("province", flat=True)
+        .first()
+    )
+    return top or ""
+
+
 def priority_list(scope: Scope, *, province: str, month: dt.date) -> list[ScorecardSnapshot]:
     """The province's ranked snapshot rows of the month (a province never widens the scope)."""
     rows = ScorecardSnapshot.objects.for_scope(scope).filter(month=month, province=province)

@@ -40,8 +40,8 @@ def priority_list(request):
     month = month if month in months else (months[0] if months else None)
     provinces = selectors.provinces(scope, month) if month else []
     province = scope.province or request.GET.get("province", "")
-    if province not in PROVINCES:
-        province = provinces[0] if provinces else ""
+    if province not in PROVINCES:  # first view: where the most urgent enterprise is
+        province = selectors.most_urgent_province(scope, month) if month else ""
     rows = selectors.priority_list(scope, province=province, month=month) if month else []
     return render(
         request,

@@ -96,6 +96,12 @@ def test_a_national_regulator_chooses_the_province(world):
     assert "浙丁公司" in text and "苏乙公司" not in text
 
 
+def test_a_national_regulator_first_sees_the_province_of_the_highest_score(world):
+    # Zhejiang's Z scores 40, above Jiangsu's first (30): the list opens on Zhejiang.
+    text = page_text(_client(user_of("national")).get(reverse("stats_scorecard:priority_list")))
+    assert "浙丁公司" in text and "苏乙公司" not in text
+
+
 def test_a_provincial_regulator_cannot_open_another_provinces_card(world):
     a, b, c, z = world
     jiangsu = _client(user_of("provincial", province="32"))
