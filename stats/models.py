@@ -8,6 +8,7 @@ every row (set-based SQL), a full rebuild or an incremental refresh. The glossar
 """
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import Enterprise
@@ -81,13 +82,17 @@ class Retirement(models.Model):
     """One scrapped pack and whether it reached a qualified receiver by its deadline.
 
     A per-pack fact (not a figure): the recycling-rate cells are counted from it, and an
-    incremental refresh recomputes only the packs new events touched.
+    incremental refresh recomputes only the packs new events touched. A pack that has not
+    arrived while its deadline is still to come (on the refresh's day, Beijing time) is
+    `pending`; each refresh turns the pending packs whose deadline has passed into
+    `not_arrived` (the partial index finds them).
     """
 
     class Outcome(models.TextChoices):
         ON_TIME = "on_time", _("按期移交至合规接收方")
         LATE = "late", _("逾期移交至合规接收方")
         NOT_ARRIVED = "not_arrived", _("尚未移交至合规接收方")
+        PENDING = "pending", _("期限未到")
 
     battery_id = models.BigIntegerField(primary_key=True)
     scrap_event_id = models.BigIntegerField()
@@ -102,14 +107,23 @@ class Retirement(models.Model):
     class Meta:
         verbose_name = _("报废电池移交情况")
         verbose_name_plural = verbose_name
-        indexes = [models.Index(fields=["enterprise", "month"], name="stats_retire_ent_month")]
+        indexes = [
+            models.Index(fields=["enterprise", "month"], name="stats_retire_ent_month"),
+            models.Index(
+                fields=["due"], name="stats_retire_pending_due", condition=Q(outcome="pending")
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.battery_id}: {self.outcome}"
 
 
 class RecyclingCell(models.Model):
-    """Scrapped packs per month of scrapping × dismantler, by outcome."""
+    """Scrapped packs per month of scrapping × dismantler, by outcome.
+
+    retired = on_time + late + not_arrived + pending; the rate's denominator leaves out
+    `pending` (not arrived, deadline still to come).
+    """
 
     month = models.DateField(_("月份"))
     enterprise = _enterprise(_("拆解企业"))
@@ -118,6 +132,7 @@ class RecyclingCell(models.Model):
     on_time = models.IntegerField(default=0)
     late = models.IntegerField(default=0)
     not_arrived = models.IntegerField(default=0)
+    pending = models.IntegerField(default=0)
 
     class Meta:
         verbose_name = _("规范回收率月度汇总")

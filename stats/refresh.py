@@ -11,7 +11,10 @@ order they are applied in. Each event is applied exactly once: the watermark is 
 event id applied, and because a transaction can commit an id below a watermark already
 passed, each refresh also looks `LOOKBACK_IDS` ids back and skips the ids it already
 applied (`AppliedEvent`). The recycling-rate cells are recounted for the scrapped packs
-new events touched (`Retirement` holds one row per scrapped pack). Enforcement rollups
+new events touched (`Retirement` holds one row per scrapped pack), and for the packs whose
+handover deadline passed since the last refresh without an arrival (pending → not
+arrived: one indexed UPDATE). "Today" — the day a deadline is judged against — is a
+parameter of both refreshes (default: the current Beijing date). Enforcement rollups
 (findings, cases, fines: tens of thousands of rows) are recounted whole when a scan, a
 case, a document or a payment changed since the last refresh, and outlet coverage is
 recounted whole every time (one row per producer × area).
@@ -27,6 +30,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -192,7 +196,8 @@ def retirement_sql(only_batteries: bool) -> str:
     deadline counted from the scrapping (anchor scrap_vehicle) of the row in force that
     day, for the dismantler's roles (the most lenient); the arrival is the first live
     handover to a qualified receiver or receipt by one after the scrap event, as the
-    scrapped-pack scan judges it.
+    scrapped-pack scan judges it. A pack with no arrival is `pending` while its deadline
+    is on or after %(today)s, `not_arrived` after it or without a deadline row.
     """
     only = (
         "AND e.battery_id IN (SELECT battery_id FROM stats_touched_packs)" if only_batteries else ""
@@ -227,7 +232,8 @@ def retirement_sql(only_batteries: bool) -> str:
     )
     SELECT j.battery_id, j.id, {_month("j.scrapped_on")}, j.reporter_id, j.province,
            j.scrapped_on, j.due, a.arrived_on,
-           CASE WHEN a.arrived_on IS NULL THEN 'not_arrived'
+           CASE WHEN a.arrived_on IS NULL AND j.due >= %(today)s THEN 'pending'
+                WHEN a.arrived_on IS NULL THEN 'not_arrived'
                 WHEN j.due IS NULL OR a.arrived_on <= j.due THEN 'on_time'
                 ELSE 'late' END
     FROM j LEFT JOIN arrival a ON a.battery_id = j.battery_id
@@ -241,11 +247,12 @@ RETIREMENT_COLUMNS = (
 
 RECYCLING_CELLS = """
 INSERT INTO stats_recyclingcell (month, enterprise_id, province, retired, on_time, late,
-                                 not_arrived)
+                                 not_arrived, pending)
 SELECT r.month, r.enterprise_id, max(r.province), count(*),
        count(*) FILTER (WHERE r.outcome = 'on_time'),
        count(*) FILTER (WHERE r.outcome = 'late'),
-       count(*) FILTER (WHERE r.outcome = 'not_arrived')
+       count(*) FILTER (WHERE r.outcome = 'not_arrived'),
+       count(*) FILTER (WHERE r.outcome = 'pending')
 FROM stats_retirement r {where}
 GROUP BY 1, 2
 """
@@ -319,14 +326,19 @@ class _Timer:
         return cursor.rowcount
 
 
-def _params(**extra) -> dict:
-    today = timezone.localdate()
+def beijing_today() -> dt.date:
+    """The current date in Beijing: the day deadlines are judged against by default."""
+    return timezone.localdate(timezone=ZoneInfo(settings.TIME_ZONE))
+
+
+def _params(today: dt.date, **extra) -> dict:
     window = (today.replace(day=1) - dt.timedelta(days=334)).replace(day=1)
     return {
         "tz": settings.TIME_ZONE,
         "day_min": dt.date(2000, 1, 1),
         "day_max": dt.date(2100, 1, 1),
         "window_month": window,
+        "today": today,
         **extra,
     }
 
@@ -350,7 +362,7 @@ def _state_save(group: str, mode: str, seconds: float, **fields) -> None:
     )
 
 
-def _enforcement_refresh(cursor, timer: _Timer, force: bool) -> bool:
+def _enforcement_refresh(cursor, timer: _Timer, force: bool, today: dt.date) -> bool:
     """Recount findings, cases and fines if anything changed (or when forced)."""
     cursor.execute(ENFORCEMENT_SIGNATURE)
     signature = cursor.fetchone()[0]
@@ -365,7 +377,7 @@ def _enforcement_refresh(cursor, timer: _Timer, force: bool) -> bool:
         ("stats_finecell", FINES),
     ):
         timer.run(cursor, table, f"DELETE FROM {table}")
-        timer.run(cursor, table, sql, _params())
+        timer.run(cursor, table, sql, _params(today))
     _state_save(
         RefreshState.Group.ENFORCEMENT,
         "full" if force else "incremental",
@@ -375,21 +387,26 @@ def _enforcement_refresh(cursor, timer: _Timer, force: bool) -> bool:
     return True
 
 
-def _coverage_refresh(cursor, timer: _Timer) -> None:
+def _coverage_refresh(cursor, timer: _Timer, today: dt.date) -> None:
     timer.run(cursor, "coverage", "DELETE FROM stats_coveragecell")
-    timer.run(cursor, "coverage", COVERAGE, _params())
+    timer.run(cursor, "coverage", COVERAGE, _params(today))
 
 
-def full_rebuild() -> RefreshOutcome:
-    """Rebuild every rollup from the registry and the enforcement tables."""
+def full_rebuild(today: dt.date | None = None) -> RefreshOutcome:
+    """Rebuild every rollup from the registry and the enforcement tables.
+
+    `today` (default: the current Beijing date) is the day deadlines are judged against: a
+    scrapped pack not yet arrived whose deadline is on or after it is pending.
+    """
     from enforcement.services.calendar import calendar_table_ensure
 
     calendar_table_ensure()
+    today = today or beijing_today()
     started, timer = time.perf_counter(), _Timer()
     outermost = not connection.in_atomic_block
     with transaction.atomic(), connection.cursor() as cursor:
         _begin(cursor, outermost)
-        params = _params()
+        params = _params(today)
         cursor.execute(f"SELECT COALESCE(max(id), 0), count(*) FROM {EVENTS}")
         watermark, events = cursor.fetchone()
         for table in (
@@ -421,14 +438,14 @@ def full_rebuild() -> RefreshOutcome:
             params,
         )
         timer.run(cursor, "recycling", RECYCLING_CELLS.format(where=""))
-        _coverage_refresh(cursor, timer)
+        _coverage_refresh(cursor, timer, today)
         timer.run(
             cursor,
             "ledger",
             f"INSERT INTO stats_appliedevent (id) SELECT id FROM {EVENTS} WHERE id > %(low)s",
             {"low": watermark - LOOKBACK_IDS},
         )
-        _enforcement_refresh(cursor, timer, force=True)
+        _enforcement_refresh(cursor, timer, force=True, today=today)
         seconds = time.perf_counter() - started
         _state_save(
             RefreshState.Group.EVENTS, "full", seconds, last_event_id=watermark, rows=events
@@ -438,14 +455,17 @@ def full_rebuild() -> RefreshOutcome:
     )
 
 
-def incremental_refresh() -> RefreshOutcome:
+def incremental_refresh(today: dt.date | None = None) -> RefreshOutcome:
     """Apply the events committed since the last refresh, and recount what they touched.
 
-    Without a previous full rebuild (a fresh database) this is a full rebuild.
+    Pending retirements whose deadline is before `today` (default: the current Beijing
+    date) become not arrived. Without a previous full rebuild (a fresh database) this is a
+    full rebuild.
     """
+    today = today or beijing_today()
     state = RefreshState.objects.filter(group=RefreshState.Group.EVENTS).first()
     if state is None:
-        return full_rebuild()
+        return full_rebuild(today)
     started, timer = time.perf_counter(), _Timer()
     outermost = not connection.in_atomic_block
     with transaction.atomic(), connection.cursor() as cursor:
@@ -465,17 +485,18 @@ def incremental_refresh() -> RefreshOutcome:
             transaction.set_rollback(True)
             batch = -1
         elif batch:
-            _apply_batch(cursor, timer, watermark)
+            _apply_batch(cursor, timer, watermark, today)
         if batch >= 0:
-            _coverage_refresh(cursor, timer)
-            enforcement = _enforcement_refresh(cursor, timer, force=False)
+            _lapsed_apply(cursor, timer, today)
+            _coverage_refresh(cursor, timer, today)
+            enforcement = _enforcement_refresh(cursor, timer, force=False, today=today)
             RefreshState.objects.filter(group=RefreshState.Group.EVENTS).update(
                 refreshed_at=timezone.now(),
                 mode="incremental",
                 duration_ms=int((time.perf_counter() - started) * 1000),
             )
     if batch < 0:
-        return full_rebuild()
+        return full_rebuild(today)
     return RefreshOutcome(
         "incremental",
         events=batch,
@@ -492,7 +513,7 @@ def _temp(cursor, name: str, columns: str) -> None:
         cursor.execute(f"CREATE TEMP TABLE {name} {columns} ON COMMIT DROP")
 
 
-def _apply_batch(cursor, timer: _Timer, watermark: int) -> None:
+def _apply_batch(cursor, timer: _Timer, watermark: int, today: dt.date) -> None:
     cursor.execute("ANALYZE stats_batch")
     cursor.execute(
         f"SELECT min(({local_date('e.occurred_at')})), max(({local_date('e.occurred_at')})), "
@@ -509,7 +530,9 @@ def _apply_batch(cursor, timer: _Timer, watermark: int) -> None:
     voided_min = cursor.fetchone()[0]
     if voided_min is not None and (day_min is None or voided_min < day_min):
         day_min = voided_min
-    params = _params(day_min=day_min or dt.date(2000, 1, 1), day_max=day_max or dt.date(2100, 1, 1))
+    params = _params(
+        today, day_min=day_min or dt.date(2000, 1, 1), day_max=day_max or dt.date(2100, 1, 1)
+    )
     timer.run(
         cursor,
         "flows",
@@ -565,10 +588,38 @@ def _retirements_apply(cursor, timer: _Timer, params: dict) -> None:
         INSERT INTO stats_touched_cells SELECT month, enterprise_id FROM fresh""",
         params,
     )
+    _cells_recount(cursor, timer, "stats_touched_cells")
+
+
+def _lapsed_apply(cursor, timer: _Timer, today: dt.date) -> None:
+    """Pending retirements whose deadline passed before `today` are not arrived now.
+
+    An arrival would have been an event, and its pack recomputed with the batch; what is
+    still pending here had none. The partial index on `due` (outcome pending) keeps this
+    one UPDATE small; only the cells of the packs it changed are recounted.
+    """
+    _temp(cursor, "stats_lapsed_cells", "")
+    changed = timer.run(
+        cursor,
+        "lapsed",
+        """CREATE TEMP TABLE stats_lapsed_cells ON COMMIT DROP AS
+        WITH lapsed AS (
+            UPDATE stats_retirement SET outcome = 'not_arrived'
+            WHERE outcome = 'pending' AND due < %(today)s
+            RETURNING month, enterprise_id)
+        SELECT DISTINCT month, enterprise_id FROM lapsed""",
+        {"today": today},
+    )
+    if changed:
+        _cells_recount(cursor, timer, "stats_lapsed_cells")
+
+
+def _cells_recount(cursor, timer: _Timer, cells: str) -> None:
+    """Recount the recycling cells (month, enterprise_id) listed in the temp table `cells`."""
     timer.run(
         cursor,
         "recycling",
-        """DELETE FROM stats_recyclingcell c USING stats_touched_cells t
+        f"""DELETE FROM stats_recyclingcell c USING {cells} t
         WHERE c.month = t.month AND c.enterprise_id = t.enterprise_id""",
     )
     timer.run(
@@ -576,6 +627,6 @@ def _retirements_apply(cursor, timer: _Timer, params: dict) -> None:
         "recycling",
         RECYCLING_CELLS.format(
             where="WHERE (r.month, r.enterprise_id) IN "
-            "(SELECT DISTINCT month, enterprise_id FROM stats_touched_cells)"
+            f"(SELECT DISTINCT month, enterprise_id FROM {cells})"
         ),
     )

@@ -21,7 +21,8 @@ enterprise's province; a province scope or filter keeps that province's cells, a
 enterprise scope that enterprise's cells, ``role`` the cells of enterprises holding the
 role. Months are Beijing months of when the fact occurred (a late report lands in the
 month its event occurred). Rows may carry more keys than listed (e.g. ``*_fen`` beside
-``*_yuan``, ``late`` / ``not_arrived`` beside the recycling rate); callers ignore extras.
+``*_yuan``, ``late`` / ``not_arrived`` / ``pending`` beside the recycling rate); callers
+ignore extras.
 """
 
 from __future__ import annotations
@@ -216,8 +217,11 @@ def packs_by_producer(scope: Scope, f: StatsFilter, limit: int = 20) -> list[dic
 
 def recycling_rate(scope: Scope, f: StatsFilter, by: str = "month") -> list[dict]:
     """The formal recycling rate by ``month`` or ``province``: {month|province, retired,
-    formal_on_time, rate} where rate = formal_on_time / retired (None when retired is 0);
-    also ``late`` (reached a qualified receiver after the deadline) and ``not_arrived``."""
+    formal_on_time, pending, rate} where rate = formal_on_time / (retired − pending) (None
+    when that is 0): ``pending`` packs have not arrived yet but their deadline is still to
+    come (on the day of the last refresh), so they are neither success nor failure yet.
+    Also ``late`` (reached a qualified receiver after the deadline) and ``not_arrived``
+    (deadline passed, or none, without an arrival)."""
     if by not in {"month", "province"}:
         raise ValueError(f"recycling_rate by {by!r}: expected 'month' or 'province'")
     rows = (
@@ -228,19 +232,21 @@ def recycling_rate(scope: Scope, f: StatsFilter, by: str = "month") -> list[dict
             formal_on_time=Sum("on_time"),
             late=Sum("late"),
             not_arrived=Sum("not_arrived"),
+            pending=Sum("pending"),
         )
         .order_by(by)
     )
     found = {r[by]: r for r in rows}
     keys = months_between(f.month_from, f.month_to) if by == "month" else sorted(found)
+    counts = ("retired", "formal_on_time", "late", "not_arrived", "pending")
     out = []
     for key in keys:
-        r = found.get(key, {"retired": 0, "formal_on_time": 0, "late": 0, "not_arrived": 0})
+        r = found.get(key, dict.fromkeys(counts, 0))
         row = {by: key.isoformat() if by == "month" else key}
         if by == "province":
             row["province_name"] = PROVINCE_NAMES.get(key, "")
-        row |= {k: r[k] for k in ("retired", "formal_on_time", "late", "not_arrived")}
-        row["rate"] = _rate(row["formal_on_time"], row["retired"])
+        row |= {k: r[k] for k in counts}
+        row["rate"] = _rate(row["formal_on_time"], row["retired"] - row["pending"])
         out.append(row)
     return out
 

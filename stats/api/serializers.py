@@ -181,6 +181,7 @@ class RecyclingRow(serializers.Serializer):
     formal_on_time = _int()
     late = _int()
     not_arrived = _int()
+    pending = _int(help_text="期限未到：尚未移交且移交期限未过，不计入规范回收率的分母")
     rate = _rate()
 
 

@@ -92,6 +92,7 @@ RATE_COLUMNS = (
     _c("formal_on_time", _("按期交至合规渠道（包）"), INT),
     _c("late", _("逾期交至合规渠道（包）"), INT),
     _c("not_arrived", _("未交至合规渠道（包）"), INT),
+    _c("pending", _("期限未到（包）"), INT),
     _c("rate", _("规范回收率"), PERCENT),
 )
 FINE_COLUMNS = (  # the selectors' exact fen, not their rounded yuan

@@ -174,6 +174,8 @@ def recycling_chart(scope, f, links: Links) -> Chart:
         _series(rows, "rate", _("规范回收率（%）"), url, unit=PERCENT),
         _series(rows, "retired", _("报废退役"), url, plotted=False),
         _series(rows, "formal_on_time", _("按期交售合格接收方"), url, plotted=False),
+        # Not arrived yet, deadline to come: outside the rate's denominator.
+        _series(rows, "pending", _("期限未到"), url, plotted=False),
     ]
     return Chart(
         "recycling",

@@ -84,7 +84,7 @@ def headline(user) -> dict | None:
     flows = selectors.monthly_flows(scope, f)
     recycling = selectors.recycling_rate(scope, f, by="month")
     findings = selectors.findings_by_rule(scope, f)
-    retired = sum(r["retired"] for r in recycling)
+    judged = sum(r["retired"] - r["pending"] for r in recycling)  # the rate's denominator
     on_time = sum(r["formal_on_time"] for r in recycling)
     dashboard = reverse("stats:dashboard")
     as_of = selectors.data_as_of(scope)
@@ -99,7 +99,7 @@ def headline(user) -> dict | None:
             ),
             _figure(
                 _("规范回收率"),
-                f"{round(on_time / retired * 100, 1)}%" if retired else "—",
+                f"{round(on_time / judged * 100, 1)}%" if judged else "—",
                 f"{dashboard}#recycling",
             ),
             _figure(_("未纠正线索"), sum(r["open"] for r in findings), f"{dashboard}#findings"),

@@ -5,7 +5,10 @@ from django.urls import reverse
 
 from stats.refresh import full_rebuild
 from tests.factories import user_of
-from tests.stats.rollups.conftest import world  # noqa: F401  (the hand-built data set)
+from tests.stats.rollups.conftest import (  # noqa: F401  (the hand-built data set)
+    JUNE_DUE,
+    world,
+)
 
 ENDPOINTS = [
     "api_stats_flows",
@@ -87,7 +90,7 @@ def test_a_bad_filter_is_a_400_naming_the_field(client, db, params, field):
 def test_an_api_key_reads_its_enterprises_figures(client, world):  # noqa: F811
     from enterprises.models import EnterpriseApiKey
 
-    full_rebuild()
+    full_rebuild(JUNE_DUE)  # D's deadline day: D, never handed over, is pending
     p = world.p
     _, key = EnterpriseApiKey.objects.create_key(name="stats", enterprise=p.dismantler)
     response = client.get(
@@ -95,9 +98,10 @@ def test_an_api_key_reads_its_enterprises_figures(client, world):  # noqa: F811
     )
     assert response.status_code == 200
     rows = [r for r in response.json()["rows"] if r["retired"]]
-    assert [(r["month"], r["retired"], r["formal_on_time"]) for r in rows] == [
-        ("2026-05-01", 3, 1),
-        ("2026-06-01", 2, 1),
+    figures = ("month", "retired", "formal_on_time", "late", "not_arrived", "pending", "rate")
+    assert [tuple(r[k] for k in figures) for r in rows] == [
+        ("2026-05-01", 3, 1, 1, 1, 0, 0.3333),
+        ("2026-06-01", 2, 1, 0, 0, 1, 1.0),  # 1 on time of 2 retired − 1 pending
     ]
 
 

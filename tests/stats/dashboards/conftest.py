@@ -42,8 +42,9 @@ def world(db):
     flow(FEB, js, "scrap_vehicle", "lfp", 3)
     flow(MAR, js, "handover", "lfp", 2)
     flow(MAR, ju, "receipt_confirm", "lfp", 2)
+    # February's 3 scrapped packs: 1 handed over on time, 1 late, 1 whose deadline is to come.
     m.RecyclingCell.objects.create(
-        month=FEB, enterprise=js, province="32", retired=3, on_time=2, late=1
+        month=FEB, enterprise=js, province="32", retired=3, on_time=1, late=1, pending=1
     )
     m.FindingCell.objects.create(
         month=JAN, enterprise=fj, province="35", rule="late_reporting", open=5

@@ -32,12 +32,30 @@ def test_the_nation_sees_every_province_for_the_period(client, world):
     assert _series(provinces, "retired") == [3, 0]
     assert data["chemistry"]["categories"] == ["磷酸铁锂电池", "三元材料电池"]  # most first
     assert _series(data["chemistry"], "packs") == [10, 4]
-    assert _series(data["recycling"], "rate") == [None, 66.7, None]  # 2 of 3 on time
+    # 1 on time of 3 retired − 1 pending (deadline still to come): 1 / 2.
+    assert _series(data["recycling"], "rate") == [None, 50.0, None]
     assert data["findings"]["categories"] == ["闽电池有限公司", "苏拆解有限公司"]
     assert _series(data["findings"], "open_findings") == [5, 1]
     assert _series(data["fines"], "issued_yuan") == [0, 0, 5000.0]
     assert _series(data["fines"], "paid_yuan") == [0, 0, 2000.0]
     assert _series(data["coverage"], "rate") == [0.0, 100.0]
+
+
+def test_the_recycling_table_shows_the_pending_packs_the_rate_leaves_out(client, world):
+    header, *rows = tables(page(client, world.national))["recycling"]
+
+    assert [cell["text"] for cell in header] == [
+        "月份",
+        "规范回收率（%）",
+        "报废退役",
+        "按期交售合格接收方",
+        "期限未到",
+    ]
+    assert [[cell["text"] for cell in row] for row in rows] == [
+        ["2026-01", "—", "0", "0", "0"],
+        ["2026-02", "50.0%", "3", "1", "1"],  # 1 / (3 − 1)
+        ["2026-03", "—", "0", "0", "0"],
+    ]
 
 
 def test_a_provincial_regulator_never_sees_another_provinces_numbers(client, world):

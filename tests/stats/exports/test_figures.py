@@ -2,14 +2,15 @@
 hand-counted data set (tests/stats/rollups/conftest.py), exported after a full rebuild.
 
 May 2026: A, B and C scrapped; only A reached a qualified receiver by its deadline (B one
-day late, C to a repair shop). June: D and G scrapped, G handed over in time, D never.
+day late, C to a repair shop). June: D and G scrapped, G handed over in time, D never:
+computed on D's deadline day (JUNE_DUE) D is pending, out of the rate's denominator.
 """
 
 from openpyxl.cell.cell import TYPE_NUMERIC
 
 from stats.refresh import full_rebuild
 from tests.stats.exports.helpers import cell_time, csv_rows, export, workbook
-from tests.stats.rollups.conftest import world  # noqa: F401 - the fixture
+from tests.stats.rollups.conftest import JUNE_DUE, world  # noqa: F401 - the fixture
 
 SPRING = {"month_from": "2026-03", "month_to": "2026-06"}
 
@@ -19,7 +20,7 @@ def test_the_recycling_rate_exports_months_as_month_cells_and_the_rate_as_a_perc
     national_regulator,
     world,  # noqa: F811
 ):
-    full_rebuild()
+    full_rebuild(JUNE_DUE)
     client.force_login(national_regulator)
     sheet = workbook(export(client, "recycling_rate", **SPRING)).active
     rows = list(sheet.iter_rows(values_only=True))
@@ -29,19 +30,21 @@ def test_the_recycling_rate_exports_months_as_month_cells_and_the_rate_as_a_perc
         "按期交至合规渠道（包）",
         "逾期交至合规渠道（包）",
         "未交至合规渠道（包）",
+        "期限未到（包）",
         "规范回收率",
     )
     assert rows[1:] == [
-        (cell_time(2026, 3, 1), 0, 0, 0, 0, None),
-        (cell_time(2026, 4, 1), 0, 0, 0, 0, None),
-        (cell_time(2026, 5, 1), 3, 1, 1, 1, 0.3333),
-        (cell_time(2026, 6, 1), 2, 1, 0, 1, 0.5),
+        (cell_time(2026, 3, 1), 0, 0, 0, 0, 0, None),
+        (cell_time(2026, 4, 1), 0, 0, 0, 0, 0, None),
+        (cell_time(2026, 5, 1), 3, 1, 1, 1, 0, 0.3333),
+        (cell_time(2026, 6, 1), 2, 1, 0, 0, 1, 1.0),  # 1 on time of 2 − 1 pending
     ]
     may = list(sheet.iter_rows(min_row=4, max_row=4))[0]
     assert may[0].is_date and may[0].number_format == "yyyy-mm"
-    assert may[5].data_type == TYPE_NUMERIC and may[5].number_format == "0.0%"
-    csv_may = csv_rows(export(client, "recycling_rate", "csv", **SPRING))[3]
-    assert csv_may == ["2026-05", "3", "1", "1", "1", "33.3%"]
+    assert may[6].data_type == TYPE_NUMERIC and may[6].number_format == "0.0%"
+    csv = csv_rows(export(client, "recycling_rate", "csv", **SPRING))
+    assert csv[3] == ["2026-05", "3", "1", "1", "1", "0", "33.3%"]
+    assert csv[4] == ["2026-06", "2", "1", "0", "0", "1", "100.0%"]
 
 
 def test_the_official_report_has_a_row_per_province_and_month_that_add_up_to_the_nation(

@@ -17,14 +17,23 @@ The handover deadline from scrapping is 15 working days: scrapped 2026-05-06 →
 - G: scrapped 06-10, handed over to the utilizer 06-12 (voided later by `changes`);
 - E: sold, nothing else (scrapped on 03-10 but reported on 07-01 later by `changes`).
 Each scrapped pack is also dismantled on the day it was scrapped (15:00).
+
+The outcome of a pack not (yet) arrived depends on the day the figures are computed: on or
+before its deadline it is pending (期限未到), after it not arrived. JUNE_DUE is D's and G's
+deadline day (still to come: D pending), JUNE_PASSED the day after (D not arrived); by
+either day May's deadline (05-26) has passed.
 """
 
+import datetime as dt
 from types import SimpleNamespace
 
 import pytest
 
 from tests.enforcement.builders import desk_create
 from tests.enforcement.scenario import at, record, sold_pack
+
+JUNE_DUE = dt.date(2026, 7, 2)
+JUNE_PASSED = dt.date(2026, 7, 3)
 
 
 def _scrap(p, battery, day: str) -> None:
