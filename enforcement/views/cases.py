@@ -169,6 +169,8 @@ def _list_context(request, bulk_form=None) -> dict:
         "next_query": urlencode([*kept, ("after", page.next_cursor or "")]),
         "prev_query": urlencode([*kept, ("before", page.prev_cursor or "")]),
         "list_query": urlencode(kept),
+        # "Export this list": the queue and filters, read by the export's case_list table.
+        "export_query": urlencode([("table", "case_list"), ("queue", queue), *filters_kept]),
         "bulk_form": bulk_form or (CaseBulkForm() if user.is_regulator else None),
         "bulk_actions": list(ACTION_LABELS.items()),
         "last_scan": selectors.last_scan(user=user),

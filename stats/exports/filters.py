@@ -15,7 +15,10 @@ from django.utils.translation import gettext_lazy as _
 
 from batteries.filters import BatteryFilterSet
 from batteries.web.filters import PackListFilterSet
+from enforcement.forms import CaseFilterForm
 from enforcement.models import Case, Finding, Rule
+from enforcement.selectors import ALL as ALL_CASES
+from enforcement.selectors import case_ladder_queues, case_list, case_queues
 from enterprises.models import PROVINCE_CHOICES, Enterprise, Role
 from stats.selectors import StatsFilter
 
@@ -131,6 +134,39 @@ class PackListExportFilterSet(PackListFilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, show_province=True, **kwargs)
+
+
+class _DeskExportForm(CaseFilterForm):
+    """The review desk's filter form plus its queue (the desk's tabs)."""
+
+    queue = forms.CharField(required=False, max_length=20)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, show_province=True, show_enterprise=True, **kwargs)
+        self.queues = (*case_queues(user=user), *case_ladder_queues(user=user), ALL_CASES)
+
+    def clean_queue(self):
+        queue = self.cleaned_data.get("queue") or self.queues[0]
+        if queue not in self.queues:
+            raise forms.ValidationError(
+                _("未知的案件队列“%(queue)s”。"), code="invalid", params={"queue": queue}
+            )
+        return queue
+
+
+class CaseDeskExportFilterSet:
+    """The review desk's own queue and filters (enforcement.selectors.case_list), so
+    "export this list" holds exactly the cases the desk lists, whoever asks."""
+
+    needs_user = True
+
+    def __init__(self, data, queryset, *, user):
+        self.user, self.form = user, _DeskExportForm(data, user=user)
+
+    @property
+    def qs(self):
+        data = dict(self.form.cleaned_data)
+        return case_list(user=self.user, queue=data.pop("queue"), filters=data).order_by()
 
 
 class CaseExportFilterSet(django_filters.FilterSet):

@@ -78,7 +78,8 @@ def _bound(request: ExportRequest, user):
     """Return the bound FilterSet (record tables) or FiguresForm, checked."""
     table = request.table
     if table.records:
-        bound = table.filterset(request.params, queryset=table.queryset(user))
+        extra = {"user": user} if getattr(table.filterset, "needs_user", False) else {}
+        bound = table.filterset(request.params, queryset=table.queryset(user), **extra)
         form = bound.form
     else:
         bound = form = filters.FiguresForm(request.params)

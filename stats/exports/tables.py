@@ -411,6 +411,21 @@ PACK_COLUMNS = (
 )
 
 
+CASE_COLUMNS = (
+    _c("number", _("案件编号")),
+    *_enterprise_columns("enterprise__"),
+    _province(),
+    _c("rule", _("规则"), labels=RULES),
+    _c("status", _("状态"), labels=CASE_STATUSES),
+    _c("opened_at", _("立案线索时间"), DATETIME),
+    _c("decided_at", _("审查结论时间"), DATETIME),
+    _c("due_on", _("当前期限"), DATE),
+    _c("fine_fen", _("罚款金额（元）"), YUAN, fen=True),
+    _c("paid_fen", _("已缴金额（元）"), YUAN, fen=True),
+    _c("closed_at", _("结案时间"), DATETIME),
+)
+
+
 RECORD_TABLES = [
     Table(
         "packs",
@@ -429,21 +444,17 @@ RECORD_TABLES = [
     Table(
         "cases",
         _("案件清单"),
-        (
-            _c("number", _("案件编号")),
-            *_enterprise_columns("enterprise__"),
-            _province(),
-            _c("rule", _("规则"), labels=RULES),
-            _c("status", _("状态"), labels=CASE_STATUSES),
-            _c("opened_at", _("立案线索时间"), DATETIME),
-            _c("decided_at", _("审查结论时间"), DATETIME),
-            _c("due_on", _("当前期限"), DATE),
-            _c("fine_fen", _("罚款金额（元）"), YUAN, fen=True),
-            _c("paid_fen", _("已缴金额（元）"), YUAN, fen=True),
-            _c("closed_at", _("结案时间"), DATETIME),
-        ),
+        CASE_COLUMNS,
         queryset=_cases,
         filterset=filters.CaseExportFilterSet,
+        annotations={"number": _case_number()},
+    ),
+    Table(
+        "case_list",
+        _("案件清单（按审查台筛选）"),
+        CASE_COLUMNS,
+        queryset=_cases,
+        filterset=filters.CaseDeskExportFilterSet,
         annotations={"number": _case_number()},
     ),
     Table(
