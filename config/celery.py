@@ -69,6 +69,12 @@ app.conf.beat_schedule = {
         "task": "enterprises.tasks.audit_purge",
         "schedule": crontab(hour=3, minute=40),
     },
+    # Delete the files of background exports produced more than EXPORT_RETENTION_DAYS ago
+    # (default 7) and mark them expired; the export record stays. Nightly at 03:50 Beijing.
+    "purge-expired-export-files-nightly": {
+        "task": "stats.exports.tasks.exports_purge",
+        "schedule": crontab(hour=3, minute=50),
+    },
     # Score every enterprise for the month just ended and rank it within its province (the
     # inspection priority list, stats.scorecard), on the 1st of each month at 04:00 Beijing
     # time, after the nightly scans and rollups.

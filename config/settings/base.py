@@ -329,6 +329,13 @@ AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 365)
 if AUDIT_RETENTION_DAYS < 183:
     raise ImproperlyConfigured("AUDIT_RETENTION_DAYS must be at least 183 (six months).")
 
+# --- Exports (stats.exports) ------------------------------------------------------------------
+# Days a background export's file is kept after it was produced (a 1M-row XLSX is ~67 MB); a
+# nightly task deletes older files and marks the job expired, the export record itself stays.
+EXPORT_RETENTION_DAYS = env_int("EXPORT_RETENTION_DAYS", 7)
+if EXPORT_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("EXPORT_RETENTION_DAYS must be at least 1.")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

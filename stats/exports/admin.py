@@ -18,6 +18,7 @@ class ExportJobAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "status",
         "rows_total",
         "finished_at",
+        "file_deleted_at",
     ]
     list_filter = ["status", "format", "delivery", "table"]
     list_select_related = ["user"]

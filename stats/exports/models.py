@@ -33,6 +33,8 @@ class ExportJob(models.Model):
         RUNNING = "running", _("生成中")
         DONE = "done", _("已完成")
         FAILED = "failed", _("失败")
+        # Done, and its file deleted after EXPORT_RETENTION_DAYS; the record stays.
+        EXPIRED = "expired", _("已过期")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -55,6 +57,7 @@ class ExportJob(models.Model):
     # Written with each progress save: a running job silent for long lost its worker.
     heartbeat_at = models.DateTimeField(_("最近进度时间"), null=True, blank=True)
     error = models.TextField(_("错误信息"), blank=True)
+    file_deleted_at = models.DateTimeField(_("文件删除时间"), null=True, blank=True)
 
     objects = ExportJobQuerySet.as_manager()
 
@@ -65,6 +68,12 @@ class ExportJob(models.Model):
         indexes = [
             models.Index(fields=["-created_at"], name="exportjob_created"),
             models.Index(fields=["user", "-created_at"], name="exportjob_user_created"),
+            # What the nightly purge looks for: background files still kept, by age.
+            models.Index(
+                fields=["finished_at"],
+                name="exportjob_kept_files",
+                condition=Q(status="done", delivery="job"),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -73,6 +82,10 @@ class ExportJob(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(format__in=["xlsx", "csv"]), name="exportjob_format_known"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="expired") | Q(file_deleted_at__isnull=False, file=""),
+                name="exportjob_expired_has_no_file",
             ),
         ]
 
@@ -92,11 +105,20 @@ class ExportJob(models.Model):
 
     @property
     def finished(self) -> bool:
-        return self.status in {self.Status.DONE, self.Status.FAILED}
+        return self.status in {self.Status.DONE, self.Status.FAILED, self.Status.EXPIRED}
+
+    @property
+    def export_again_url(self) -> str:
+        """Return the new-export link with this export's table, format and filters."""
+        from django.urls import reverse
+        from django.utils.http import urlencode
+
+        params = {"table": self.table, "format": self.format, **self.filters}
+        return f"{reverse('stats_exports:new')}?{urlencode(params)}"
 
     @property
     def percent(self) -> int:
-        if self.status == self.Status.DONE:
+        if self.status in {self.Status.DONE, self.Status.EXPIRED}:
             return 100
         if not self.rows_total:
             return 0

@@ -285,3 +285,45 @@ def rows_per_second(job: ExportJob, now: dt.datetime) -> int | None:
         return None
     seconds = ((job.finished_at or now) - job.started_at).total_seconds()
     return int(job.rows_done / seconds) if seconds > 0 else None
+
+
+def export_files_purge(*, now: dt.datetime | None = None) -> list[int]:
+    """Delete the files of background exports finished more than EXPORT_RETENTION_DAYS ago,
+    mark those jobs expired (the record stays); return their ids.
+
+    One UPDATE claims the jobs and clears their file names (a second worker skips the locked
+    rows and finds them expired afterwards), then the files go; a file already missing is
+    fine. A second run finds nothing left to do.
+    """
+    from django.conf import settings
+    from django.db import connection
+
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=settings.EXPORT_RETENTION_DAYS)
+    table = ExportJob._meta.db_table  # our own name; every value below is a parameter
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH gone AS (
+                SELECT id, file FROM {table}
+                WHERE delivery = %s AND status = %s AND finished_at < %s
+                FOR UPDATE SKIP LOCKED
+            )
+            UPDATE {table} AS job SET status = %s, file = '', file_deleted_at = %s
+            FROM gone WHERE job.id = gone.id
+            RETURNING gone.id, gone.file
+            """,
+            [ExportJob.Delivery.JOB, ExportJob.Status.DONE, cutoff, ExportJob.Status.EXPIRED, now],
+        )
+        expired = cursor.fetchall()
+    storage = ExportJob._meta.get_field("file").storage
+    for pk, name in expired:
+        if not name:
+            continue
+        try:
+            storage.delete(name)  # a missing file is no error (FileSystemStorage ignores it)
+        except OSError:
+            logger.exception("export job %s: could not delete its file %s", pk, name)
+    if expired:
+        logger.info("export files purged: %s jobs expired", len(expired))
+    return sorted(pk for pk, _name in expired)

@@ -20,3 +20,11 @@ def exports_recover() -> list[int]:
     from stats.exports.services import export_jobs_recover
 
     return export_jobs_recover()
+
+
+@shared_task(name="stats.exports.tasks.exports_purge", ignore_result=True)
+def exports_purge() -> list[int]:
+    """Delete export files older than EXPORT_RETENTION_DAYS, keep their records; return ids."""
+    from stats.exports.services import export_files_purge
+
+    return export_files_purge()

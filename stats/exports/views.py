@@ -6,6 +6,7 @@ A small export downloads at once; a large one shows how many rows it holds and a
 produce it in the background (POST), then follows the job's progress page.
 """
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -64,6 +65,7 @@ def index(request):
             "provinces": PROVINCE_CHOICES,
             "show_province": request.user.is_regulator and not request.user.province,
             "jobs": ExportJob.objects.filter(user=request.user)[:10],
+            "retention_days": settings.EXPORT_RETENTION_DAYS,
         },
     )
 
@@ -109,6 +111,7 @@ def _progress_context(job: ExportJob) -> dict:
     return {
         "job": job,
         "rows_per_second": services.rows_per_second(job, timezone.now()),
+        "retention_days": settings.EXPORT_RETENTION_DAYS,
     }
 
 
@@ -130,6 +133,7 @@ def progress(request, pk: int):
                 "rows_done": job.rows_done,
                 "percent": job.percent,
                 "error": job.error,
+                "file_deleted_at": job.file_deleted_at,
             }
         )
     return render(request, "stats/exports/_progress.html", _progress_context(job))
@@ -140,14 +144,31 @@ def progress(request, pk: int):
 def download(request, pk: int):
     """Download a produced export: only its requester or a national regulator."""
     job = _job_or_404(request, pk)
+    if job.status == ExportJob.Status.EXPIRED:
+        return _expired(request, job)
     if job.status != ExportJob.Status.DONE or not job.file:
         raise Http404(_("该导出尚未生成文件。"))
+    try:
+        handle = job.file.open("rb")
+    except FileNotFoundError:
+        # Removed from the storage by hand, before the nightly purge: the same answer.
+        return _expired(request, job)
     services.export_download_record(job=job, user=request.user, http_request=request)
-    response = FileResponse(job.file.open("rb"), content_type=CONTENT_TYPES[job.format])
+    response = FileResponse(handle, content_type=CONTENT_TYPES[job.format])
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=services.export_filename(job)
     )
     return response
+
+
+def _expired(request, job: ExportJob):
+    """The file is gone (410): say since when and why, and offer the same export again."""
+    return render(
+        request,
+        "stats/exports/expired.html",
+        {"job": job, "retention_days": settings.EXPORT_RETENTION_DAYS},
+        status=410,
+    )
 
 
 @require_GET
@@ -158,4 +179,8 @@ def log(request):
         raise PermissionDenied(_("仅限监管人员和企业用户访问。"))
     jobs = ExportJob.objects.visible_to(request.user).select_related("user")
     page = Paginator(jobs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "stats/exports/log.html", {"page": page})
+    return render(
+        request,
+        "stats/exports/log.html",
+        {"page": page, "retention_days": settings.EXPORT_RETENTION_DAYS},
+    )
