@@ -53,7 +53,7 @@ def test_a_province_and_an_enterprise_export_only_their_cases(desk, two_cases): 
 
 
 def test_an_empty_queue_exports_an_empty_file_and_an_unknown_queue_is_refused(
-    desk,
+    desk,  # noqa: F811
     two_cases,  # noqa: F811
 ):
     assert _exported(_client(desk.national), "queue=confirmed")[1:] == []
