@@ -14,6 +14,7 @@
       type: "value",
       axisLabel: percent ? { formatter: "{value}%" } : {},
       max: percent ? 100 : null,
+      minInterval: percent ? null : 1, // counts of packs and cases: no 0.2 of a case
     };
     var categories = {
       type: "category",
@@ -58,6 +59,7 @@
           data: s.data,
           symbolSize: 8,
           connectNulls: false,
+          stack: spec.stacked ? "total" : undefined,
         };
       }),
     };

@@ -6,11 +6,13 @@ value carries the address of the list behind it (`urls`), for a click and for th
 """
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
 from django.utils.translation import gettext as _
 
+from enforcement.models import Case, Rule
 from stats import selectors
 from stats.views.links import Links
 
@@ -57,11 +59,12 @@ class Chart:
     key: str
     title: str
     kind: str  # line, bar, hbar (horizontal bars), pie
-    table: str  # the selector's name: the export's table
+    table: str  # the export's table (stats.exports.tables), mostly the selector's name
     category_label: str
     categories: list[str]
     series: list[Series]
     note: str = ""
+    stacked: bool = False  # bars: the series' bars stacked into one per category
 
     @property
     def figures(self) -> list[str]:
@@ -188,6 +191,30 @@ def recycling_chart(scope, f, links: Links) -> Chart:
     )
 
 
+def recycling_provinces_chart(scope, f, links: Links) -> Chart:
+    rows = selectors.recycling_rate(scope, f, by="province")
+    # The packs the figure counts: those scrapped in the period (by a dismantler of the bar's
+    # province); on time, late, not arrived and pending are parts of them.
+    url = lambda r: links.packs("retired_scrapped", province=r["province"])  # noqa: E731
+    series = [
+        _series(rows, "rate", _("规范回收率（%）"), url, unit=PERCENT),
+        _series(rows, "retired", _("报废退役"), url, plotted=False, figure="retired_scrapped"),
+        _series(rows, "formal_on_time", _("按期交售合格接收方"), url, plotted=False),
+        _series(rows, "late", _("逾期交售合格接收方"), url, plotted=False),
+        _series(rows, "not_arrived", _("未交售合格接收方"), url, plotted=False),
+        _series(rows, "pending", _("期限未到"), url, plotted=False),
+    ]
+    return Chart(
+        "recycling_provinces",
+        _("规范回收率（按省份）"),
+        "bar",
+        "recycling_rate_by_province",
+        _("省份"),
+        [r["province_name"] for r in rows],
+        series,
+    )
+
+
 def findings_chart(scope, f, links: Links) -> Chart:
     rows = selectors.top_enterprises_by_open_findings(scope, f)
     url = lambda r: links.cases(enterprise=r["uscc"])  # noqa: E731
@@ -223,6 +250,50 @@ def fines_chart(scope, f, links: Links) -> Chart:
     )
 
 
+def cases_chart(scope, f, links: Links) -> Chart:
+    """Cases opened in the period: a bar per rule, stacked by the cases' current status."""
+    rows = selectors.cases_by_status(scope, f)
+    rules = {r["rule"]: r["rule_name"] for r in rows}
+    rules = {rule.value: rules[rule.value] for rule in Rule if rule.value in rules}  # law order
+    statuses = {r["status"]: r["status_name"] for r in rows}
+    statuses = {s.value: statuses[s.value] for s in Case.Status if s.value in statuses}
+    counts = Counter()
+    for r in rows:  # summed over the provinces of the scope
+        counts[r["rule"], r["status"]] += r["cases"]
+    # The desk's cases of the rule (and status) opened in the period: the ones counted here.
+    opened = {
+        "detected_from": f.month_from.replace(day=1).isoformat(),
+        "detected_to": _month_end(f.month_to).isoformat(),
+    }
+
+    def column(key, name, status="", **kw) -> Series:
+        data = [
+            counts[rule, status] if status else sum(counts[rule, s] for s in statuses)
+            for rule in rules
+        ]
+        urls = [links.cases(rule=rule, status=status, **opened) for rule in rules]
+        return Series(key, name, data, urls, figure="cases", **kw)
+
+    series = [
+        column("cases", _("案件（件）"), plotted=False),
+        *(column(status, name, status) for status, name in statuses.items()),
+    ]
+    return Chart(
+        "cases",
+        _("案件（按规则、状态）"),
+        "hbar",
+        "cases_by_status",
+        _("违法情形"),
+        list(rules.values()),
+        series,
+        stacked=True,
+    )
+
+
+def _month_end(month: dt.date) -> dt.date:
+    return (month.replace(day=1) + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+
+
 def coverage_chart(scope, f, links: Links) -> Chart:
     rows = selectors.outlet_coverage(scope, f)
     url = lambda r: links.enterprises(province=r["province"])  # noqa: E731
@@ -248,7 +319,9 @@ CHARTS = [
     provinces_chart,
     chemistry_chart,
     recycling_chart,
+    recycling_provinces_chart,
     findings_chart,
+    cases_chart,
     fines_chart,
     coverage_chart,
 ]

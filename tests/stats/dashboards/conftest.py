@@ -25,8 +25,10 @@ AS_OF = dt.datetime(2026, 4, 2, 9, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 @pytest.fixture
 def world(db):
-    """Fujian: a battery producer (闽电池). Jiangsu: a dismantler (苏拆解), a utilizer (苏利用)."""
+    """Fujian: a battery producer (闽电池), a dismantler (闽拆解). Jiangsu: a dismantler
+    (苏拆解), a utilizer (苏利用)."""
     fj = enterprise_create(name="闽电池有限公司", division="350902", roles=["battery_producer"])
+    fd = enterprise_create(name="闽拆解有限公司", division="350102", roles=["dismantler"])
     js = enterprise_create(name="苏拆解有限公司", division="320506", roles=["dismantler"])
     ju = enterprise_create(name="苏利用有限公司", division="320211", roles=["utilizer"])
 
@@ -46,6 +48,20 @@ def world(db):
     m.RecyclingCell.objects.create(
         month=FEB, enterprise=js, province="32", retired=3, on_time=1, late=1, pending=1
     )
+    # January's 2 packs scrapped in Fujian: both handed over on time.
+    m.RecyclingCell.objects.create(month=JAN, enterprise=fd, province="35", retired=2, on_time=2)
+    # Cases opened in the period, by their current status (December's are before it).
+    for month, who, rule, status, cases in (
+        (JAN, fj, "late_reporting", "detected", 2),
+        (JAN, fj, "late_reporting", "decided", 1),
+        (FEB, js, "late_reporting", "detected", 1),
+        (FEB, js, "scrapped_pack_not_handed_over", "ordered", 1),
+        (DEC, js, "late_reporting", "closed", 4),
+    ):
+        m.CaseCell.objects.create(
+            month=month, enterprise=who, province=who.province, rule=rule, status=status,
+            cases=cases,
+        )  # fmt: skip
     m.FindingCell.objects.create(
         month=JAN, enterprise=fj, province="35", rule="late_reporting", open=5
     )
@@ -69,6 +85,7 @@ def world(db):
         m.RefreshState.objects.create(group=group, refreshed_at=AS_OF)
     return SimpleNamespace(
         fj=fj,
+        fd=fd,
         js=js,
         ju=ju,
         national=user_of("national"),

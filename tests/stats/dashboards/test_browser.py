@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from enforcement.models import Case
 from stats.refresh import full_rebuild
 from tests.batteries.builders import pack_create, producer_create, record
 from tests.batteries.web.test_screens import PORTAL_LAYOUT, _check_language, _open, _shoot
@@ -33,9 +34,13 @@ BAR_PIXEL = """([selector, series, index]) => {
 
 @pytest.fixture
 def registry(db):
-    """Two packs produced in Fujian, one in Jiangsu, this month; the rollups rebuilt."""
+    """Two packs produced in Fujian, one in Jiangsu, this month; a case opened in Jiangsu; the
+    rollups rebuilt."""
     fujian = producer_create(name="闽电池有限公司", division="350902", mfr="F01")
     jiangsu = producer_create(name="苏电池有限公司", division="320506", mfr="J01")
+    case = Case.objects.create(
+        enterprise=jiangsu, rule="late_reporting", status="detected", province="32"
+    )
     packs = {"fujian": [], "jiangsu": []}
     for who, mfr, n in ((fujian, "F01", 2), (jiangsu, "J01", 1)):
         for _ in range(n):
@@ -45,6 +50,7 @@ def registry(db):
     full_rebuild()
     return {
         "packs": packs,
+        "case": case,
         "national": user_of("national", username="li-ming"),
         "jiangsu": user_of("provincial", province="32", username="wang-fang"),
         "data": ["闽电池有限公司", "苏电池有限公司", "简体中文"],
@@ -76,6 +82,20 @@ def test_an_official_filters_clicks_a_bar_reaches_the_packs_and_downloads_the_xl
     rows = list(sheet.iter_rows(values_only=True))
     assert list(rows[0][:3]) == ["省份代码", "省份", "电池包（包）"]
     assert [r[:3] for r in rows[1:]] == [("35", "福建省", 2)]  # Jiangsu filtered out
+
+
+def test_a_provincial_official_clicks_a_cases_bar_and_reaches_the_desk(live_server, page, registry):
+    _open(page, live_server, registry["jiangsu"], reverse("stats:dashboard"), "zh-hans")
+    page.wait_for_selector("#cases .chart[data-drawn]")
+
+    page.locator("#cases .chart").scroll_into_view_if_needed()  # below the fold at 1366 × 900
+    x, y = page.evaluate(BAR_PIXEL, ["#cases .chart", 0, 0])
+    page.mouse.click(x, y)
+    page.wait_for_url("**/enforcement/cases/?**")
+
+    assert "rule=late_reporting" in page.url and "status=detected" in page.url
+    assert "province=32" in page.url
+    assert page.get_by_text(registry["case"].number).is_visible()
 
 
 SCREENS = {

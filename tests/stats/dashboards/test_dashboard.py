@@ -32,8 +32,9 @@ def test_the_nation_sees_every_province_for_the_period(client, world):
     assert _series(provinces, "retired") == [3, 0]
     assert data["chemistry"]["categories"] == ["磷酸铁锂电池", "三元材料电池"]  # most first
     assert _series(data["chemistry"], "packs") == [10, 4]
-    # 1 on time of 3 retired − 1 pending (deadline still to come): 1 / 2.
-    assert _series(data["recycling"], "rate") == [None, 50.0, None]
+    # January: Fujian's 2 of 2 on time. February: 1 on time of 3 retired − 1 pending
+    # (deadline still to come): 1 / 2.
+    assert _series(data["recycling"], "rate") == [100.0, 50.0, None]
     assert data["findings"]["categories"] == ["闽电池有限公司", "苏拆解有限公司"]
     assert _series(data["findings"], "open_findings") == [5, 1]
     assert _series(data["fines"], "issued_yuan") == [0, 0, 5000.0]
@@ -52,7 +53,7 @@ def test_the_recycling_table_shows_the_pending_packs_the_rate_leaves_out(client,
         "期限未到",
     ]
     assert [[cell["text"] for cell in row] for row in rows] == [
-        ["2026-01", "—", "0", "0", "0"],
+        ["2026-01", "100.0%", "2", "2", "0"],
         ["2026-02", "50.0%", "3", "1", "1"],  # 1 / (3 − 1)
         ["2026-03", "—", "0", "0", "0"],
     ]
@@ -238,7 +239,7 @@ def test_each_table_exports_its_numbers_with_the_dashboards_filter(client, world
     html = page(client, world.jiangsu)
     exports = _links(html, "/stats/exports/new/")
 
-    assert len(exports) == 2 * 7  # xlsx and csv per table
+    assert len(exports) == 2 * 9  # xlsx and csv per table
     flows = next(u for u in exports if "table=monthly_flows" in u and "format=xlsx" in u)
     assert parse_qs(urlsplit(flows).query) == {
         "table": ["monthly_flows"],
@@ -263,3 +264,137 @@ def test_the_dashboard_leads_to_the_exports_their_log_and_for_regulators_the_pri
     assert 'href="/stats/scorecards/"' in official
     enterprise = page(client, world.fj_user)
     assert 'href="/stats/exports/"' in enterprise and 'href="/stats/scorecards/"' not in enterprise
+
+
+# --- The formal recycling rate by province -------------------------------------------------
+
+
+def _printed_rows(html: str, key: str) -> list[list[str]]:
+    return [[cell["text"] for cell in row] for row in tables(html)[key]]
+
+
+def test_the_recycling_rate_by_province_of_the_nation_with_its_counts(client, world):
+    html = page(client, world.national)
+    chart = charts(html)["recycling_provinces"]
+
+    assert chart["categories"] == ["江苏省", "福建省"]
+    # Jiangsu: 1 on time / (3 scrapped − 1 pending); Fujian: 2 / (2 − 0).
+    assert _series(chart, "rate") == [50.0, 100.0]
+    assert [s["key"] for s in chart["series"]] == ["rate"]  # the counts: in the table only
+    assert _printed_rows(html, "recycling_provinces") == [
+        ["省份", "规范回收率（%）", "报废退役", "按期交售合格接收方", "逾期交售合格接收方",
+         "未交售合格接收方", "期限未到"],
+        ["江苏省", "50.0%", "3", "1", "1", "0", "1"],
+        ["福建省", "100.0%", "2", "2", "0", "0", "0"],
+    ]  # fmt: skip
+
+
+def test_a_province_sees_only_its_own_recycling_rate(client, world):
+    html = page(client, world.jiangsu)
+
+    assert charts(html)["recycling_provinces"]["categories"] == ["江苏省"]
+    assert _printed_rows(html, "recycling_provinces")[1:] == [
+        ["江苏省", "50.0%", "3", "1", "1", "0", "1"]
+    ]
+
+
+def test_a_provinces_recycling_bar_opens_the_packs_scrapped_there_in_the_period(client, world):
+    chart = charts(page(client, world.national))["recycling_provinces"]
+    fujian = chart["categories"].index("福建省")
+
+    url = urlsplit(chart["series"][0]["urls"][fujian])
+    assert url.path == "/batteries/packs/"
+    assert parse_qs(url.query) == {
+        "flow": ["retired_scrapped"],
+        "month_from": ["2026-01"],
+        "month_to": ["2026-03"],
+        "province": ["35"],
+    }
+
+
+def test_the_recycling_rate_by_province_explains_its_figures_and_exports_by_province(client, world):
+    html = page(client, world.national)
+    card = html.split('id="recycling_provinces"', 1)[1].split("</section>", 1)[0]
+
+    figures = {link.split("#figure-")[1] for link in _links(card, "/stats/glossary/")}
+    assert {"recycling_rate", "retired_scrapped", "pending"} <= figures
+    exports = _links(card, "/stats/exports/new/")
+    assert exports and all("table=recycling_rate_by_province" in u for u in exports)
+
+
+# --- Cases by status ---------------------------------------------------------------------------
+
+RULES = ["报废车辆电池未按期移交", "未按期上报"]  # Rule's order
+
+
+def test_the_cases_of_the_nation_per_rule_stacked_by_status(client, world):
+    html = page(client, world.national)
+    chart = charts(html)["cases"]
+
+    assert chart["categories"] == RULES
+    assert chart["stacked"] is True
+    # Opened in January–March (December's 4 closed ones are before the period).
+    assert [(s["key"], s["data"]) for s in chart["series"]] == [
+        ("detected", [0, 3]),  # Fujian's 2 and Jiangsu's 1 late reporting cases
+        ("ordered", [1, 0]),
+        ("decided", [0, 1]),
+    ]
+    assert _printed_rows(html, "cases") == [
+        ["违法情形", "案件（件）", "新发现", "已责令改正", "已作出罚款决定"],
+        ["报废车辆电池未按期移交", "1", "0", "1", "0"],
+        ["未按期上报", "4", "3", "0", "1"],
+    ]
+
+
+def test_a_province_sees_only_its_own_cases(client, world):
+    html = page(client, world.jiangsu)
+    chart = charts(html)["cases"]
+
+    assert chart["categories"] == RULES
+    assert [(s["key"], s["data"]) for s in chart["series"]] == [
+        ("detected", [0, 1]),
+        ("ordered", [1, 0]),
+    ]
+    assert _printed_rows(html, "cases")[1:] == [
+        ["报废车辆电池未按期移交", "1", "0", "1"],
+        ["未按期上报", "1", "1", "0"],
+    ]
+
+
+def test_a_cases_bar_opens_the_desks_cases_of_that_rule_and_status_opened_in_the_period(
+    client, world
+):
+    chart = charts(page(client, world.jiangsu))["cases"]
+    detected = next(s for s in chart["series"] if s["key"] == "detected")
+
+    url = urlsplit(detected["urls"][RULES.index("未按期上报")])
+    assert url.path == "/enforcement/cases/"
+    assert parse_qs(url.query) == {
+        "queue": ["all"],
+        "rule": ["late_reporting"],
+        "status": ["detected"],
+        "detected_from": ["2026-01-01"],
+        "detected_to": ["2026-03-31"],
+        "province": ["32"],
+    }
+    total = tables(page(client, world.national))["cases"][1][1]  # 报废车辆电池未按期移交, all
+    assert parse_qs(urlsplit(total["url"]).query) == {
+        "queue": ["all"],
+        "rule": ["scrapped_pack_not_handed_over"],
+        "detected_from": ["2026-01-01"],
+        "detected_to": ["2026-03-31"],
+    }
+
+
+def test_an_enterprise_sees_its_own_cases_and_opens_them_on_its_read_only_desk(client, world):
+    html = page(client, world.fj_user)
+    chart = charts(html)["cases"]
+
+    assert chart["categories"] == ["未按期上报"]
+    assert [(s["key"], s["data"]) for s in chart["series"]] == [
+        ("detected", [2]),
+        ("decided", [1]),
+    ]
+    url = chart["series"][0]["urls"][0]
+    assert "province" not in parse_qs(urlsplit(url).query)
+    assert client.get(url).status_code == 200  # its own cases, read-only
