@@ -534,6 +534,29 @@ def test_an_outlet_intake_is_proven_by_naming_the_holder_that_brought_the_pack()
     assert (refused.code, refused.field) == ("event.giver_not_holder", "counterparty_uscc")
 
 
+def _said(refused) -> tuple[str, str, str]:
+    return (refused.code, str(refused.message), refused.field)
+
+
+def test_a_failed_proof_says_what_and_where_in_the_reporters_words():
+    # What the reporter reads (before the service turns a hidden pack into "unknown code").
+    assert _said(rules.proof_refusal("handover", facts())) == (
+        "event.not_holder",
+        "只有电池当前持有企业可以上报该事件。",
+        "code",
+    )
+    assert _said(rules.proof_refusal("no_such_kind", facts())) == (
+        "event.kind",
+        "未知的事件类型。",
+        "kind",
+    )
+    assert _said(rules.proof_refusal("outlet_intake", facts(counterparty_is_holder=False))) == (
+        "event.giver_not_holder",
+        "所填送交企业不是该电池的当前持有企业：请核对对方企业统一社会信用代码。",
+        "counterparty_uscc",
+    )
+
+
 @pytest.mark.parametrize(
     ("vehicle_known", "bound", "arrived", "swap", "missing_declared", "status"),
     [
