@@ -251,6 +251,16 @@ def recycling_rate(scope: Scope, f: StatsFilter, by: str = "month") -> list[dict
     return out
 
 
+def recycling_rate_total(scope: Scope, f: StatsFilter) -> dict:
+    """The formal recycling rate over the whole period: the same counts and rate as
+    ``recycling_rate``, summed (the home page's headline figure)."""
+    counts = ("retired", "formal_on_time", "late", "not_arrived", "pending")
+    rows = recycling_rate(scope, f, by="month")
+    total = {k: sum(r[k] for r in rows) for k in counts}
+    total["rate"] = _rate(total["formal_on_time"], total["retired"] - total["pending"])
+    return total
+
+
 def on_time_reporting(scope: Scope, f: StatsFilter) -> list[dict]:
     """Per enterprise: {enterprise_id, name, uscc, province, reports, on_time, late, rate}."""
     rows = list(

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from batteries.models import ImportBatch
 
@@ -17,6 +17,12 @@ def import_list(*, user) -> QuerySet[ImportBatch]:
         .select_related("enterprise", "uploaded_by")
         .order_by("-created_at", "-pk")
     )
+
+
+def import_problems(*, user, since) -> QuerySet[ImportBatch]:
+    """Return the visible batches since `since` that were refused, failed or had error rows."""
+    failed = Q(status__in=[ImportBatch.Status.REJECTED, ImportBatch.Status.FAILED])
+    return import_list(user=user).filter(failed | Q(rows_failed__gt=0), created_at__gte=since)
 
 
 def import_get(*, user, pk: int) -> ImportBatch:

@@ -9,13 +9,11 @@ enterprise's recent imports. Figures come from the rollups (stats.selectors).
 import datetime as dt
 from urllib.parse import urlencode
 
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from batteries.imports.selectors import import_list
-from batteries.models import ImportBatch
+from batteries.imports.selectors import import_problems
 from batteries.selectors import handover_inbox
 from enforcement import selectors as desk
 from enterprises.models import Enterprise
@@ -50,8 +48,7 @@ def regulator_items(user) -> list[dict]:
 def enterprise_items(user) -> list[dict]:
     queues, ladder, _totals = desk.desk_counts(user=user)
     since = timezone.now() - dt.timedelta(days=IMPORT_DAYS)
-    failed = Q(status__in=[ImportBatch.Status.REJECTED, ImportBatch.Status.FAILED])
-    problems = import_list(user=user).filter(failed | Q(rows_failed__gt=0), created_at__gte=since)
+    problems = import_problems(user=user, since=since)
     return [
         _item(
             _("待我确认的移交"),
@@ -82,10 +79,8 @@ def headline(user) -> dict | None:
     first, last = default_period()
     f = selectors.StatsFilter(month_from=first, month_to=last)
     flows = selectors.monthly_flows(scope, f)
-    recycling = selectors.recycling_rate(scope, f, by="month")
+    rate = selectors.recycling_rate_total(scope, f)["rate"]
     findings = selectors.findings_by_rule(scope, f)
-    judged = sum(r["retired"] - r["pending"] for r in recycling)  # the rate's denominator
-    on_time = sum(r["formal_on_time"] for r in recycling)
     dashboard = reverse("stats:dashboard")
     as_of = selectors.data_as_of(scope)
     return {
@@ -99,7 +94,7 @@ def headline(user) -> dict | None:
             ),
             _figure(
                 _("规范回收率"),
-                f"{round(on_time / judged * 100, 1)}%" if judged else "—",
+                "—" if rate is None else f"{round(rate * 100, 1)}%",
                 f"{dashboard}#recycling",
             ),
             _figure(_("未纠正线索"), sum(r["open"] for r in findings), f"{dashboard}#findings"),
