@@ -274,18 +274,14 @@ def priority_list(scope: Scope, f: selectors.StatsFilter) -> list[dict]:
     """The inspection priority lists of the period's months: one row per enterprise and month,
     by province, month and rank, with the reasons as the page words them."""
     from stats.scorecard.display import reasons_text
-    from stats.scorecard.models import ScorecardSnapshot
+    from stats.scorecard.rules import on_time_percent
+    from stats.scorecard.selectors import snapshots_between
 
-    snapshots = ScorecardSnapshot.objects.for_scope(scope).filter(
-        month__gte=f.month_from, month__lte=f.month_to
-    )
-    if f.province:
-        snapshots = snapshots.filter(province=f.province)
-    if f.role:
-        snapshots = snapshots.filter(enterprise__roles__contains=[f.role])
     rows = []
-    for s in snapshots.select_related("enterprise").order_by("province", "month", "rank"):
-        reports = s.figures.get("reports") or 0
+    for s in snapshots_between(
+        scope, month_from=f.month_from, month_to=f.month_to, province=f.province, role=f.role
+    ):
+        percent = on_time_percent(s.figures.get("reports", 0), s.figures.get("on_time", 0))
         rows.append(
             {
                 "province": s.province,
@@ -295,7 +291,7 @@ def priority_list(scope: Scope, f: selectors.StatsFilter) -> list[dict]:
                 "uscc": s.enterprise.uscc,
                 "score": s.score,
                 "reasons": "；".join(reasons_text(s.reasons)),
-                "rate": s.figures.get("on_time", 0) / reports if reports else None,
+                "rate": None if percent is None else percent / 100,  # the page's rate
                 "open_findings": s.figures.get("open_findings", 0),
             }
         )

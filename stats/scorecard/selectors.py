@@ -45,6 +45,21 @@ def priority_list(scope: Scope, *, province: str, month: dt.date) -> list[Scorec
     return list(rows.select_related("enterprise").order_by("rank"))
 
 
+def snapshots_between(
+    scope: Scope, *, month_from: dt.date, month_to: dt.date, province: str = "", role: str = ""
+) -> list[ScorecardSnapshot]:
+    """The priority lists of the months in the period, by province, month and rank (the
+    filters narrow the caller's scope, never widen it)."""
+    rows = ScorecardSnapshot.objects.for_scope(scope).filter(
+        month__gte=month_from, month__lte=month_to
+    )
+    if province:
+        rows = rows.filter(province=province)
+    if role:
+        rows = rows.filter(enterprise__roles__contains=[role])
+    return list(rows.select_related("enterprise").order_by("province", "month", "rank"))
+
+
 def built_at(scope: Scope, month: dt.date) -> dt.datetime | None:
     rows = ScorecardSnapshot.objects.for_scope(scope).filter(month=month)
     return rows.aggregate(at=Max("built_at"))["at"]
